@@ -1,0 +1,75 @@
+package dev.cloudimages.alpine;
+
+import dev.cloudimages.support.AtomicFiles;
+import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Log;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Fetches releases.json (http, https or file URL) on every resolution, so unattended runs pick up new
+ * point releases, and keeps the last good copy in {@code work/cache/} for offline pinning.
+ */
+public final class ReleaseFetcher {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path cacheFile;
+    private final Log log;
+
+    public ReleaseFetcher(Path cacheDir, Log log) {
+        this.cacheFile = cacheDir.resolve("releases.json");
+        this.log = log;
+    }
+
+    public ReleaseCatalog fetch(String url) {
+        log.info("Fetching Alpine release metadata from %s", url);
+        String body = download(url);
+        ReleaseCatalog catalog = ReleaseCatalog.parse(body, url);
+        AtomicFiles.writeString(cacheFile, body);
+        AtomicFiles.writeString(cacheFile.resolveSibling("releases.json.source"), url + "\n");
+        log.debug("Cached release metadata in %s", cacheFile);
+        return catalog;
+    }
+
+    private String download(String url) {
+        URI uri = URI.create(url);
+        try {
+            if ("file".equals(uri.getScheme())) {
+                return Files.readString(Path.of(uri), StandardCharsets.UTF_8);
+            }
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(CONNECT_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build();
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (response.statusCode() != 200) {
+                throw unreachable(url, "HTTP " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw unreachable(url, AtomicFiles.describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(url, "interrupted");
+        }
+    }
+
+    private BuildException unreachable(String url, String reason) {
+        String offline = Files.isRegularFile(cacheFile)
+                ? "; to work offline, pin the copy fetched earlier: ALPINE_RELEASES_URL=" + cacheFile.toAbsolutePath().toUri()
+                : "; to work offline, save a releases.json and set ALPINE_RELEASES_URL=file:///path/to/releases.json"
+                        + " (or releases_url in the top-level config)";
+        return new BuildException("cannot fetch Alpine release metadata from " + url + " (" + reason + ")" + offline);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.cloudimages.cli;
+
+import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Log;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+
+/** Builds the picocli command line with the project's exit codes and one-line error reporting. */
+public final class Cli {
+
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    private Cli() {
+    }
+
+    public static int execute(CommandLine.IFactory factory, CliContext context, String... args) {
+        return commandLine(factory, context).execute(args);
+    }
+
+    static CommandLine commandLine(CommandLine.IFactory factory, CliContext context) {
+        BuildCommand top = new BuildCommand(context);
+        CommandLine commandLine = new CommandLine(top, factory);
+        commandLine.setOut(new PrintWriter(context.out(), true));
+        commandLine.setErr(new PrintWriter(context.err(), true));
+        commandLine.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? USAGE : FAILED);
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("build: " + e.getMessage());
+            err.println("Try 'build --help' for usage.");
+            err.flush();
+            return USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+            Log log = top.log();
+            if (e instanceof BuildException) {
+                log.error("%s", e.getMessage());
+            } else {
+                log.error("internal error: %s%s", e.getClass().getSimpleName(),
+                        e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' ')
+                                + (log.isDebug() ? "" : " (run with --debug for the stack trace)"));
+            }
+            log.debugTrace(e);
+            return FAILED;
+        });
+        return commandLine;
+    }
+}

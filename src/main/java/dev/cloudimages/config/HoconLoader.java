@@ -1,0 +1,143 @@
+package dev.cloudimages.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import dev.cloudimages.support.BuildException;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses a HOCON file tree (includes, substitutions) with typesafe-config and turns it into plain,
+ * ordered Java values: {@code LinkedHashMap<String,Object>}, {@code List<Object>}, String, Boolean,
+ * Long, BigDecimal and null. Numbers keep their written form ("3.20" stays 3.20).
+ */
+public final class HoconLoader {
+
+    private final Path displayBase;
+
+    /** @param displayBase paths in error messages are shown relative to this directory */
+    public HoconLoader(Path displayBase) {
+        this.displayBase = displayBase.toAbsolutePath().normalize();
+    }
+
+    /** A parsed document: the library's tree (which knows where every value came from) and its key order. */
+    public record Document(Path file, ConfigObject root, KeyOrder order) {
+    }
+
+    public Document parse(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(absolute)) {
+            throw new BuildException("config file " + display(absolute) + " does not exist");
+        }
+        ConfigParseOptions options = ConfigParseOptions.defaults()
+                .setSyntax(ConfigSyntax.CONF)
+                .setAllowMissing(false);
+        Config config;
+        try {
+            config = ConfigFactory.parseFile(absolute.toFile(), options)
+                    .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(true));
+        } catch (ConfigException e) {
+            throw new BuildException(describe(e));
+        }
+        return new Document(absolute, config.root(), KeyOrderScanner.scan(absolute));
+    }
+
+    /** The value at {@code path} of a document as ordered plain Java values. */
+    public static Object toJava(Document document, ConfigValue value, List<String> path) {
+        switch (value.valueType()) {
+            case OBJECT -> {
+                ConfigObject object = (ConfigObject) value;
+                Map<String, Object> result = new LinkedHashMap<>();
+                for (String key : document.order().sort(path, object.keySet())) {
+                    List<String> child = new ArrayList<>(path);
+                    child.add(key);
+                    result.put(key, toJava(document, object.get(key), child));
+                }
+                return result;
+            }
+            case LIST -> {
+                List<Object> result = new ArrayList<>();
+                for (ConfigValue element : (ConfigList) value) {
+                    // objects inside arrays have no path of their own: their keys come out sorted
+                    result.add(toJava(document, element, List.of("\u0000[]")));
+                }
+                return result;
+            }
+            case NUMBER -> {
+                return number(value);
+            }
+            case BOOLEAN -> {
+                return value.unwrapped();
+            }
+            case NULL -> {
+                return null;
+            }
+            default -> {
+                return value.unwrapped().toString();
+            }
+        }
+    }
+
+    private static Object number(ConfigValue value) {
+        String written = value.render().trim();
+        try {
+            if (written.matches("-?\\d+")) {
+                return Long.valueOf(written);
+            }
+            return new BigDecimal(written);
+        } catch (NumberFormatException e) {
+            return value.unwrapped();
+        }
+    }
+
+    /** "work/configs/alpine.conf:12" for a value's origin, relative where possible. */
+    public String where(ConfigOrigin origin) {
+        if (origin == null) {
+            return "(unknown)";
+        }
+        String file = origin.filename();
+        if (file == null) {
+            return relativise(origin.description());
+        }
+        String shown = display(Path.of(file));
+        return origin.lineNumber() > 0 ? shown + ":" + origin.lineNumber() : shown;
+    }
+
+    String display(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        return absolute.startsWith(displayBase) ? displayBase.relativize(absolute).toString() : absolute.toString();
+    }
+
+    private String describe(ConfigException e) {
+        String message = relativise(e.getMessage());
+        if (e instanceof ConfigException.Parse || e instanceof ConfigException.BugOrBroken) {
+            return "HOCON syntax error in " + message + " (fix the file and run again)";
+        }
+        if (e instanceof ConfigException.IO) {
+            return "cannot read config: " + message + " (check the include path and that the file exists)";
+        }
+        if (e instanceof ConfigException.UnresolvedSubstitution) {
+            return "unresolved substitution in config: " + message
+                    + " (define the referenced key or use ${?...} for an optional one)";
+        }
+        return "invalid config: " + message;
+    }
+
+    private String relativise(String text) {
+        return text == null ? "" : text.replace(displayBase + "/", "").replace("\n", " ");
+    }
+}

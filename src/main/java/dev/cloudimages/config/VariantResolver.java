@@ -1,0 +1,137 @@
+package dev.cloudimages.config;
+
+import dev.cloudimages.alpine.Release;
+import dev.cloudimages.alpine.ReleaseCatalog;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Expands a top-level config into image variants: the Cartesian product of the dimensions' keys,
+ * each variant merging Default, then every dimension key's layer in dimension order, then Mandatory,
+ * with EXCLUDE and WHEN applied after each layer; then end-of-life filtering, normalisation and
+ * placeholder filling.
+ */
+public final class VariantResolver {
+
+    private final TopConfig config;
+    private final ReleaseCatalog releases;
+    private final LocalDate today;
+    private final String mirror;
+
+    public VariantResolver(TopConfig config, ReleaseCatalog releases, LocalDate today, String mirror) {
+        this.config = config;
+        this.releases = releases;
+        this.today = today;
+        this.mirror = mirror;
+    }
+
+    public Resolution resolve() {
+        List<Dimension> dimensions = withReleases(config.dimensions());
+        List<ResolvedVariant> variants = new ArrayList<>();
+        List<Resolution.Skipped> skipped = new ArrayList<>();
+        int[] index = new int[dimensions.size()];
+        do {
+            Map<String, String> keys = new LinkedHashMap<>();
+            for (int d = 0; d < dimensions.size(); d++) {
+                keys.put(dimensions.get(d).name(), dimensions.get(d).keys().get(index[d]));
+            }
+            resolveOne(dimensions, keys, variants, skipped);
+        } while (advance(index, dimensions));
+        return new Resolution(dimensions, variants, skipped);
+    }
+
+    private void resolveOne(List<Dimension> dimensions, Map<String, String> keys,
+                            List<ResolvedVariant> variants, List<Resolution.Skipped> skipped) {
+        String variantKey = String.join("-", keys.values());
+        Set<String> variantKeys = new HashSet<>(keys.values());
+        Map<String, Object> state = new LinkedHashMap<>(keys);
+        state.put("mirror", mirror);
+
+        List<Map<String, Object>> layers = new ArrayList<>();
+        layers.add(config.defaults());
+        dimensions.forEach(d -> layers.add(d.layer(keys.get(d.name()))));
+        layers.add(config.mandatory());
+        for (Map<String, Object> layer : layers) {
+            Merge.into(state, layer);
+            Optional<String> excludedBy = Directives.apply(state, variantKeys);
+            if (excludedBy.isPresent()) {
+                skipped.add(new Resolution.Skipped(variantKey, Resolution.Reason.EXCLUDED, "excludes " + excludedBy.get()));
+                return;
+            }
+        }
+        Optional<LocalDate> endOfLife = endOfLife(variantKey, state);
+        if (endOfLife.isPresent() && today.isAfter(endOfLife.get())) {
+            skipped.add(new Resolution.Skipped(variantKey, Resolution.Reason.END_OF_LIFE,
+                    "end of life " + endOfLife.get()));
+            return;
+        }
+        new Normaliser(variantKey).normalise(state);
+        Placeholders.forVariant(variantKey, state).fill(state, "");
+        variants.add(new ResolvedVariant(variantKey, keys, state));
+    }
+
+    /** The version layers, each with its release looked up and appended to the name. */
+    private List<Dimension> withReleases(List<Dimension> dimensions) {
+        List<Dimension> result = new ArrayList<>();
+        for (Dimension dimension : dimensions) {
+            if (!dimension.name().equals(TopConfig.VERSION)) {
+                result.add(dimension);
+                continue;
+            }
+            Map<String, Map<String, Object>> layers = new HashMap<>();
+            for (String version : dimension.keys()) {
+                Release release = releases.lookup(version, today);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> layer = (Map<String, Object>) Merge.copy(dimension.layer(version));
+                layer.put("release", release.release());
+                layer.put("end_of_life", release.endOfLife().toString());
+                if (release.notesUrl() != null) {
+                    layer.put("release_notes", release.notesUrl());
+                }
+                List<Object> name = new ArrayList<>();
+                if (layer.get("name") instanceof List<?> own) {
+                    name.addAll(own);
+                }
+                name.add(release.release());
+                layer.put("name", name);
+                layers.put(version, layer);
+            }
+            result.add(new Dimension(dimension.name(), dimension.keys(), layers));
+        }
+        return result;
+    }
+
+    private static Optional<LocalDate> endOfLife(String variantKey, Map<String, Object> state) {
+        Object value = state.get("end_of_life");
+        if (value == null) {
+            return Optional.empty();
+        }
+        String text = value.toString();
+        try {
+            return Optional.of(LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text));
+        } catch (DateTimeParseException e) {
+            throw new dev.cloudimages.support.BuildException("variant " + variantKey + ": end_of_life '" + text
+                    + "' is not a date (YYYY-MM-DD)");
+        }
+    }
+
+    /** Odometer over the dimensions' keys, last dimension fastest (like itertools.product). */
+    private static boolean advance(int[] index, List<Dimension> dimensions) {
+        for (int d = index.length - 1; d >= 0; d--) {
+            if (++index[d] < dimensions.get(d).keys().size()) {
+                return true;
+            }
+            index[d] = 0;
+        }
+        return false;
+    }
+}
