@@ -90,8 +90,8 @@ public final class VariantResolver {
             Map<String, Map<String, Object>> layers = new HashMap<>();
             for (String version : dimension.keys()) {
                 Release release = releases.lookup(version, today);
-                @SuppressWarnings("unchecked")
-                Map<String, Object> layer = (Map<String, Object>) Merge.copy(dimension.layer(version));
+                // shallow: the layer's own nulls must survive to remove what earlier layers set
+                Map<String, Object> layer = new LinkedHashMap<>(dimension.layer(version));
                 layer.put("release", release.release());
                 layer.put("end_of_life", release.endOfLife().toString());
                 if (release.notesUrl() != null) {

@@ -1,0 +1,128 @@
+package dev.cloudimages.config;
+
+import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Log;
+import dev.cloudimages.testing.Fixtures;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WorkEnvironmentTest {
+
+    @TempDir
+    Path project;
+    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    private WorkEnvironment work;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Fixtures.write(project, "configs/alpine.conf", "base = true\n");
+        Fixtures.write(project, "configs/version/3.22.conf", "v = 1\n");
+        Files.createSymbolicLink(project.resolve("configs/images.conf"), Path.of("alpine.conf"));
+        Path setup = Fixtures.write(project, "scripts/setup", "#!/bin/sh\n");
+        setup.toFile().setExecutable(true);
+        work = new WorkEnvironment(project, project.resolve("work"), new Log(new PrintStream(logged), false, true));
+    }
+
+    private Path overlay(String name) throws IOException {
+        Path dir = project.resolve("overlays").resolve(name);
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    private List<String> tree() throws IOException {
+        Path workDir = project.resolve("work");
+        if (!Files.exists(workDir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(workDir)) {
+            return walk.map(p -> workDir.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void installsBaseThenOverlaysInOrderKeepingModes() throws IOException {
+        Path one = overlay("one");
+        Fixtures.write(one, "configs/one.conf", "one = 1\n");
+        Fixtures.write(one, "scripts/setup.d/extra", "x\n");
+        Path two = overlay("two");
+        Fixtures.write(two, "configs/version/two.conf", "two = 2\n");
+
+        assertEquals(List.of("configs", "scripts"), work.install(List.of(one, two, one)));
+        Path configs = project.resolve("work/configs");
+        assertEquals("one = 1\n", Files.readString(configs.resolve("one.conf")));
+        assertEquals("two = 2\n", Files.readString(configs.resolve("version/two.conf")));
+        assertTrue(Files.isExecutable(project.resolve("work/scripts/setup")));
+        assertTrue(Files.exists(project.resolve("work/scripts/setup.d/extra")));
+        assertEquals(configs.resolve("alpine.conf"), work.topLevelConfig());
+        assertFalse(tree().stream().anyMatch(p -> p.contains("staging")), tree().toString());
+    }
+
+    @Test
+    void anOverlayImagesConfLinkRepointsTheTopLevelConfig() throws IOException {
+        Path custom = overlay("custom");
+        Fixtures.write(custom, "configs/custom.conf", "include required(\"alpine.conf\")\n");
+        Files.createSymbolicLink(custom.resolve("configs/images.conf"), Path.of("custom.conf"));
+        work.install(List.of(custom));
+        Path link = project.resolve("work/configs/images.conf");
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals(Path.of("custom.conf"), Files.readSymbolicLink(link));
+        assertEquals(project.resolve("work/configs/custom.conf"), work.topLevelConfig());
+    }
+
+    @Test
+    void aCollisionFailsNamingBothSourcesAndLeavesWorkAsItWas() throws IOException {
+        Path custom = overlay("clash");
+        Fixtures.write(custom, "scripts/ok", "fine\n");
+        Fixtures.write(custom, "configs/version/3.22.conf", "v = 2\n");
+        BuildException e = assertThrows(BuildException.class, () -> work.install(List.of(custom)));
+        assertTrue(e.getMessage().contains("overlay collision: configs/version/3.22.conf from overlays/clash/configs/"
+                + "version/3.22.conf would overwrite the one from configs/version/3.22.conf"), e.getMessage());
+        assertEquals(List.of(""), tree(), "work/ holds nothing half-installed");
+    }
+
+    @Test
+    void aRegularImagesConfInAnOverlayIsACollision() throws IOException {
+        Path custom = overlay("regular");
+        Fixtures.write(custom, "configs/images.conf", "x = 1\n");
+        assertThrows(BuildException.class, () -> work.install(List.of(custom)));
+    }
+
+    @Test
+    void existingOverlaysAreReusedAndCleanStartsAgain() throws IOException {
+        work.install(List.of());
+        Path later = overlay("later");
+        Fixtures.write(later, "configs/later.conf", "l = 1\n");
+        assertEquals(List.of(), work.install(List.of(later)));
+        assertFalse(Files.exists(project.resolve("work/configs/later.conf")), "existing configs/ is reused as is");
+        assertTrue(logged.toString().contains("Using existing 'configs' in work environment"));
+
+        Fixtures.write(project, "work/configs.yaml", "old\n");
+        work.clean();
+        assertEquals(List.of(""), tree());
+        work.install(List.of(later));
+        assertTrue(Files.exists(project.resolve("work/configs/later.conf")));
+    }
+
+    @Test
+    void danglingTopLevelConfigIsReported() throws IOException {
+        Files.delete(project.resolve("configs/alpine.conf"));
+        work.install(List.of());
+        BuildException e = assertThrows(BuildException.class, work::topLevelConfig);
+        assertTrue(e.getMessage().contains("work/configs/images.conf is missing or points at a file that does not exist"),
+                e.getMessage());
+    }
+}
