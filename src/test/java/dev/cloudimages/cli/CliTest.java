@@ -1,0 +1,299 @@
+package dev.cloudimages.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cloudimages.config.ConfigsYaml;
+import dev.cloudimages.testing.Fixtures;
+import dev.cloudimages.testing.FixtureServer;
+import dev.cloudimages.testing.ProjectCopy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI in-process: exit codes, one-line errors, options, and configs on the shipped files. */
+class CliTest {
+
+    private static FixtureServer server;
+
+    @TempDir
+    Path project;
+    private final Map<String, String> env = new HashMap<>();
+    private String err;
+    private String out;
+
+    @BeforeAll
+    static void startServer() throws IOException {
+        server = new FixtureServer()
+                .serve("/releases.json", Fixtures.releasesJson())
+                .serve("/garbage.json", "<html>not json</html>")
+                .serve("/no-322.json", "{\"release_branches\": [{\"rel_branch\": \"edge\"}]}");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        ProjectCopy.into(project);
+        env.put("ALPINE_RELEASES_URL", server.url("/releases.json"));
+    }
+
+    private int run(boolean terminal, String... args) {
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        CliContext context = new CliContext(env, project, new PrintStream(outBytes, true, StandardCharsets.UTF_8),
+                new PrintStream(errBytes, true, StandardCharsets.UTF_8), terminal);
+        int code = Cli.execute(CommandLine.defaultFactory(), context, args);
+        out = outBytes.toString(StandardCharsets.UTF_8);
+        err = errBytes.toString(StandardCharsets.UTF_8);
+        return code;
+    }
+
+    private int run(String... args) {
+        return run(false, args);
+    }
+
+    private JsonNode configsYaml() throws IOException {
+        return ConfigsYaml.mapper().readTree(project.resolve("work/configs.yaml").toFile());
+    }
+
+    /** A failure is one ERROR line, no stack trace, and says what it should. */
+    private void assertFailure(int code, String... expected) {
+        assertEquals(Cli.FAILED, code, err);
+        List<String> errors = err.lines().filter(l -> l.contains(" ERROR ")).toList();
+        assertEquals(1, errors.size(), err);
+        for (String part : expected) {
+            assertTrue(errors.get(0).contains(part), "expected '" + part + "' in: " + errors.get(0));
+        }
+        assertFalse(err.contains("\tat "), "no stack trace without --debug: " + err);
+    }
+
+    private Path badTop(String content) {
+        return ProjectCopy.overlayWithTopConfig(project, "bad", content);
+    }
+
+    // --- the configs step on the shipped configs ---
+
+    @Test
+    void configsResolvesTheShippedConfigs() throws IOException {
+        env.put("SOURCE_DATE_EPOCH", "1795000000"); // 2026-11-18
+        assertEquals(Cli.OK, run("configs"), err);
+        JsonNode yaml = configsYaml();
+        assertEquals(72, yaml.size());
+        assertTrue(err.contains("Resolved 72 image variant(s) into work/configs.yaml (24 excluded, 0 past end of life)"), err);
+        assertTrue(err.contains("version:   3.22=18 3.23=18 3.24=18 edge=18"), err);
+        assertTrue(err.matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ INFO .*"), "UTC timestamps: " + err);
+
+        JsonNode aws = yaml.get("3.23-aarch64-uefi-cloudinit-aws");
+        assertEquals("alpine-3.23.10-aarch64-uefi-cloudinit-r{revision}", aws.get("name").asText());
+        assertEquals("2027-11-01", aws.get("end_of_life").asText());
+        assertEquals("work/firmware/uefi-aarch64.bin", aws.at("/qemu/firmware").asText());
+        assertEquals("Ec2", aws.get("cloudinit_datasource").asText());
+        assertTrue(aws.at("/packages/noscripts").asText().contains("grub-efi"));
+        assertEquals("https://dl-cdn.alpinelinux.org/alpine/v3.23/main\nhttps://dl-cdn.alpinelinux.org/alpine/v3.23/community",
+                aws.get("repos").asText());
+        JsonNode edge = yaml.get("edge-x86_64-bios-tiny-gcp");
+        assertEquals("alpine-20261118-x86_64-bios-tiny-r{revision}", edge.get("name").asText());
+        assertTrue(edge.get("repos").asText().endsWith("/edge/testing"));
+        assertTrue(edge.get("kernel_modules").asText().contains("gve"));
+        assertFalse(yaml.has("3.22-aarch64-bios-tiny-aws"), "aarch64 excludes bios");
+        List<String> keys = List.copyOf(iterable(yaml.fieldNames()));
+        assertEquals("3.22-x86_64-bios-tiny-aws", keys.get(0));
+        assertEquals("edge-aarch64-uefi-cloudinit-gcp", keys.get(keys.size() - 1));
+    }
+
+    private static <T> List<T> iterable(java.util.Iterator<T> iterator) {
+        List<T> list = new java.util.ArrayList<>();
+        iterator.forEachRemaining(list::add);
+        return list;
+    }
+
+    @Test
+    void exampleOverlayRepointsTheTopLevelConfig() throws IOException {
+        assertEquals(Cli.OK, run("configs"), err);
+        assertEquals(Cli.OK, run("configs", "--clean", "--custom", "overlays/example"), err);
+        JsonNode yaml = configsYaml();
+        assertEquals(24, yaml.size(), "2 versions x (x86_64 bios, x86_64 uefi, aarch64 uefi) x 2 bootstraps x aws x 2 flavors");
+        JsonNode docker = yaml.get("edge-x86_64-uefi-cloudinit-aws-docker");
+        assertEquals("example-20261123".substring(0, 8), docker.get("name").asText().substring(0, 8));
+        assertEquals("example-corp-alpine", docker.get("project").asText());
+        assertEquals("2G", docker.get("size").asText());
+        assertTrue(docker.at("/packages/add").asText().endsWith("docker docker-openrc docker-cli-compose docker-cli-buildx"),
+                docker.at("/packages/add").asText());
+        assertFalse(yaml.get("3.24-x86_64-uefi-cloudinit-aws-docker").at("/packages/add").asText().contains("buildx"));
+        assertTrue(Files.isSymbolicLink(project.resolve("work/configs/images.conf")));
+    }
+
+    @Test
+    void sourceDateEpochMustBeANumber() {
+        env.put("SOURCE_DATE_EPOCH", "yesterday");
+        assertFailure(run("configs"), "SOURCE_DATE_EPOCH must be a whole number", "'yesterday'");
+    }
+
+    @Test
+    void debugShowsTheStackTraceAndOptionsWithoutDuplicates() {
+        env.put("SOURCE_DATE_EPOCH", "yesterday");
+        assertEquals(Cli.FAILED, run("--debug", "configs", "--only", "aws", "aws", "x86_64", "--skip", "gcp", "gcp"));
+        assertTrue(err.contains("\tat "), err);
+        assertTrue(err.contains("only=[aws, x86_64]") && err.contains("skip=[gcp]"), err);
+    }
+
+    @Test
+    void colourOnlyOnATerminalAndNeverWithNoColor() {
+        assertEquals(Cli.OK, run(true, "configs"));
+        assertTrue(err.contains("\u001b["), err);
+        assertEquals(Cli.OK, run(true, "configs", "--no-color"));
+        assertFalse(err.contains("\u001b["), err);
+        assertEquals(Cli.OK, run(false, "configs"));
+        assertFalse(err.contains("\u001b["), err);
+    }
+
+    @Test
+    void onlyAndSkipAreCountedInTheSummary() {
+        assertEquals(Cli.OK, run("configs", "--only", "aws", "uefi", "--skip", "edge"));
+        assertTrue(err.contains("12 variant(s) match --only [aws, uefi] --skip [edge]"), err);
+    }
+
+    // --- usage errors exit 2 ---
+
+    @Test
+    void usageErrors() {
+        assertEquals(Cli.USAGE, run());
+        assertTrue(err.contains("missing STEP: one of configs, state, local, import, publish"), err);
+        assertEquals(Cli.USAGE, run("bake"));
+        assertEquals(Cli.USAGE, run("configs", "--custom", "no/such/dir"));
+        assertTrue(err.contains("--custom value is not a directory: no/such/dir"), err);
+        assertEquals(Cli.USAGE, run("configs", "--vars", "missing.vars"));
+        assertTrue(err.contains("--vars value is not a file: missing.vars"), err);
+        assertEquals(Cli.USAGE, run("configs", "--parallel", "0"));
+        assertEquals(Cli.USAGE, run("configs", "--parallel", "many"));
+        assertFalse(Files.exists(project.resolve("work")), "usage errors change nothing");
+    }
+
+    @Test
+    void optionsWorkBeforeAndAfterTheStep() {
+        assertEquals(Cli.OK, run("--only", "aws", "configs"));
+        assertEquals(Cli.OK, run("configs", "--only", "aws"));
+        assertEquals(Cli.OK, run("--version"));
+        assertTrue(out.startsWith("build "), out);
+        assertEquals(Cli.OK, run("--help"));
+        assertTrue(out.contains("--custom=DIR...") && out.contains("Steps:"), out);
+    }
+
+    @Test
+    void laterStepsSayTheyAreNotAvailableYet() {
+        for (String step : List.of("state", "local", "import", "publish")) {
+            assertFailure(run(step, "--only", "aws"), "step '" + step + "' is not available yet");
+        }
+        assertFalse(Files.exists(project.resolve("work")));
+    }
+
+    // --- bad input: one line, non-zero exit, no stack trace ---
+
+    @Test
+    void hoconSyntaxError() {
+        assertFailure(run("configs", "--custom", badTop("Default {\n  name = [ a\n}\n").toString()),
+                "HOCON syntax error in work/configs/bad.conf: 3");
+    }
+
+    @Test
+    void missingRequiredInclude() {
+        assertFailure(run("configs", "--custom", badTop("include required(\"nothing-here.conf\")\n").toString()),
+                "nothing-here.conf");
+    }
+
+    @Test
+    void dimensionWithoutKeys() {
+        assertFailure(run("configs", "--custom", badTop("include required(\"alpine.conf\")\nDimensions.cloud = {}\n"
+                + "Dimensions.cloud { aws = null, oci = null, gcp = null }\n").toString()), "dimension 'cloud' has no keys");
+    }
+
+    @Test
+    void unknownOnlyOrSkipKeyListsTheValidOnes() {
+        assertFailure(run("configs", "--only", "azure"), "--only azure matches no dimension key; valid keys: 3.22 3.23 3.24 edge x86_64");
+        assertFailure(run("configs", "--skip", "aws", "arm64"), "--skip arm64 matches no dimension key");
+    }
+
+    @Test
+    void excludeAndWhenOfTheWrongType() {
+        assertFailure(run("configs", "--clean", "--custom", badTop("include required(\"alpine.conf\")\n"
+                + "Dimensions.arch.aarch64.EXCLUDE = bios\n").toString()), "work/configs/bad.conf:2", "EXCLUDE must be a list");
+        Path other = ProjectCopy.overlayWithTopConfig(project, "when", "include required(\"alpine.conf\")\n"
+                + "Dimensions.cloud.aws.WHEN = \"aarch64\"\n");
+        assertFailure(run("configs", "--clean", "--custom", other.toString()), "work/configs/when.conf:2", "WHEN must be a block");
+    }
+
+    @Test
+    void overlayCollisionLeavesWorkUntouched() throws IOException {
+        Path clash = project.resolve("custom/clash");
+        Fixtures.write(clash, "configs/cloud/aws.conf", "x = 1\n");
+        assertFailure(run("configs", "--custom", clash.toString()), "overlay collision: configs/cloud/aws.conf",
+                "configs/cloud/aws.conf");
+        try (var entries = Files.list(project.resolve("work"))) {
+            assertEquals(List.of(), entries.toList());
+        }
+    }
+
+    @Test
+    void unreachableReleaseMetadata() {
+        env.put("ALPINE_RELEASES_URL", "http://127.0.0.1:9/releases.json");
+        assertFailure(run("configs"), "cannot fetch Alpine release metadata from http://127.0.0.1:9/releases.json",
+                "ALPINE_RELEASES_URL=file:///");
+        env.put("ALPINE_RELEASES_URL", server.url("/missing.json"));
+        assertFailure(run("configs"), "(HTTP 404)");
+    }
+
+    @Test
+    void aFetchedCopyIsCachedAndOfferedForOfflineUse() {
+        assertEquals(Cli.OK, run("configs"));
+        assertTrue(Files.isRegularFile(project.resolve("work/cache/releases.json")));
+        env.put("ALPINE_RELEASES_URL", "http://127.0.0.1:9/releases.json");
+        assertFailure(run("configs"), "pin the copy fetched earlier: ALPINE_RELEASES_URL=file://"
+                + project.resolve("work/cache/releases.json"));
+        env.put("ALPINE_RELEASES_URL", project.resolve("work/cache/releases.json").toUri().toString());
+        assertEquals(Cli.OK, run("configs"), err);
+    }
+
+    @Test
+    void malformedReleaseMetadata() {
+        env.put("ALPINE_RELEASES_URL", server.url("/garbage.json"));
+        assertFailure(run("configs"), "malformed Alpine release metadata from " + server.url("/garbage.json"));
+    }
+
+    @Test
+    void versionKeyWithNoRelease() {
+        env.put("ALPINE_RELEASES_URL", server.url("/no-322.json"));
+        assertFailure(run("configs"), "version \"3.22\" has no release in " + server.url("/no-322.json"));
+        assertFalse(Files.exists(project.resolve("work/configs.yaml")), "nothing half-written");
+    }
+
+    @Test
+    void mirrorAndReleasesUrlComeFromTheEnvironmentOrTheConfig() throws IOException {
+        env.remove("ALPINE_RELEASES_URL");
+        env.put("ALPINE_MIRROR", "http://127.0.0.1:1/alpine/");
+        Path top = badTop("include required(\"alpine.conf\")\nreleases_url = \"" + server.url("/releases.json") + "\"\n");
+        assertEquals(Cli.OK, run("configs", "--custom", top.toString()), err);
+        assertTrue(configsYaml().get("3.24-x86_64-bios-tiny-aws").get("repos").asText()
+                .startsWith("http://127.0.0.1:1/alpine/v3.24/main"));
+        env.put("ALPINE_MIRROR", "ftp://nope");
+        assertFailure(run("configs"), "ALPINE_MIRROR / mirror must be an http://, https:// or file:// URL");
+    }
+}
