@@ -51,6 +51,14 @@ public final class HoconLoader {
             config = ConfigFactory.parseFile(absolute.toFile(), options)
                     .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(true));
         } catch (ConfigException e) {
+            if (e instanceof ConfigException.IO) {
+                // the library does not say which file's include failed; the scanner knows where it stands
+                for (KeyOrderScanner.MissingInclude missing : KeyOrderScanner.missingIncludes(absolute)) {
+                    throw new BuildException(display(missing.file()) + ":" + missing.line() + ": include required(\""
+                            + missing.name() + "\") names a file that does not exist ("
+                            + display(missing.file().resolveSibling(missing.name())) + "); fix the path or add the file");
+                }
+            }
             throw new BuildException(describe(e));
         }
         return new Document(absolute, config.root(), KeyOrderScanner.scan(absolute));

@@ -18,6 +18,11 @@ final class KeyOrderScanner {
     private static final int MAX_INCLUDE_DEPTH = 50;
 
     private final KeyOrder order = new KeyOrder();
+    private final List<MissingInclude> missingIncludes = new ArrayList<>();
+
+    /** A required include whose file does not exist, with where the include stands. */
+    record MissingInclude(Path file, int line, String name) {
+    }
 
     static KeyOrder scan(Path file) {
         KeyOrderScanner scanner = new KeyOrderScanner();
@@ -25,9 +30,15 @@ final class KeyOrderScanner {
         return scanner.order;
     }
 
+    static List<MissingInclude> missingIncludes(Path file) {
+        KeyOrderScanner scanner = new KeyOrderScanner();
+        scanner.scanFile(file, List.of(), 0);
+        return scanner.missingIncludes;
+    }
+
     static KeyOrder scanText(String text, Path baseDir) {
         KeyOrderScanner scanner = new KeyOrderScanner();
-        scanner.new Cursor(text, baseDir, 0).root(List.of());
+        scanner.new Cursor(baseDir.resolve("(text)"), text, baseDir, 0).root(List.of());
         return scanner.order;
     }
 
@@ -42,16 +53,18 @@ final class KeyOrderScanner {
             return; // the HOCON library already reported unreadable files
         }
         Path dir = file.toAbsolutePath().getParent();
-        new Cursor(text, dir, depth).root(path);
+        new Cursor(file, text, dir, depth).root(path);
     }
 
     private final class Cursor {
+        private final Path file;
         private final String text;
         private final Path dir;
         private final int depth;
         private int pos;
 
-        Cursor(String text, Path dir, int depth) {
+        Cursor(Path file, String text, Path dir, int depth) {
+            this.file = file;
             this.text = text;
             this.dir = dir;
             this.depth = depth;
@@ -262,10 +275,13 @@ final class KeyOrderScanner {
         }
 
         private void include(List<String> path) {
+            int line = 1 + (int) text.substring(0, pos).chars().filter(c -> c == '\n').count();
             pos += "include".length();
             skipBlank(false);
             boolean fileLike = true;
+            boolean required = false;
             if (text.startsWith("required(", pos)) {
+                required = true;
                 pos += "required(".length();
                 skipBlank(false);
             }
@@ -286,9 +302,12 @@ final class KeyOrderScanner {
             Path target = dir.resolve(name);
             if (Files.isRegularFile(target)) {
                 scanFile(target, path, depth + 1);
-            } else if (!target.getFileName().toString().contains(".")) {
+            } else if (!target.getFileName().toString().contains(".")
+                    && (Files.isRegularFile(dir.resolve(name + ".conf")) || Files.isRegularFile(dir.resolve(name + ".json")))) {
                 scanFile(dir.resolve(name + ".conf"), path, depth + 1);
                 scanFile(dir.resolve(name + ".json"), path, depth + 1);
+            } else if (required) {
+                missingIncludes.add(new MissingInclude(file, line, name));
             }
         }
 

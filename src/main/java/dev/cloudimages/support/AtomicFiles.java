@@ -53,6 +53,21 @@ public final class AtomicFiles {
 
     /** An IOException's message alone is often just a path; say what kind of failure it was. */
     public static String describe(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused or host unreachable";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "timed out";
+        }
+        if (e instanceof java.net.UnknownHostException) {
+            return "unknown host " + e.getMessage();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file " + e.getMessage();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied on " + e.getMessage();
+        }
         String kind = e.getClass().getSimpleName().replace("Exception", "");
         String message = e.getMessage();
         return message == null ? kind : kind + " " + message;

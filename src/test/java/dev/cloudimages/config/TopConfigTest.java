@@ -36,7 +36,7 @@ class TopConfigTest {
     @Test
     void missingRequiredIncludeIsNamed() {
         assertContains(error("Dimensions { version { \"3.22\" { include required(\"version/nope.conf\") } } }\n"),
-                "nope.conf");
+                "top.conf:1: include required(\"version/nope.conf\") names a file that does not exist (version/nope.conf)");
     }
 
     @Test
