@@ -1,0 +1,147 @@
+package dev.cloudimages.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cloudimages.config.ConfigsYaml;
+import dev.cloudimages.testing.Fixtures;
+import dev.cloudimages.testing.FixtureServer;
+import dev.cloudimages.testing.ProjectCopy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * End to end: the packaged CLI (the JVM jar, or the native executable under -Pnative) run as a user
+ * runs it, in a copy of the repository, with releases.json served from 127.0.0.1.
+ */
+class ConfigsIT {
+
+    private static FixtureServer server;
+
+    @TempDir
+    Path project;
+
+    record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    @BeforeAll
+    static void startServer() throws IOException {
+        server = new FixtureServer().serve("/releases.json", Fixtures.releasesJson());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static List<String> launcher() {
+        String nativeImage = System.getProperty("native.image.path");
+        if (nativeImage != null && !nativeImage.isBlank() && Files.isExecutable(Path.of(nativeImage))) {
+            return List.of(nativeImage);
+        }
+        String jar = System.getProperty("build.launcher",
+                Fixtures.projectRoot().resolve("target/quarkus-app/quarkus-run.jar").toString());
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar);
+    }
+
+    private Result run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile());
+        builder.environment().remove("SOURCE_DATE_EPOCH");
+        builder.environment().put("ALPINE_RELEASES_URL", server.url("/releases.json"));
+        builder.environment().putAll(env);
+        Path stdout = Files.createTempFile("build-it", ".out");
+        Path stderr = Files.createTempFile("build-it", ".err");
+        Process process = builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("build did not finish: " + command);
+        }
+        Result result = new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+                Files.readString(stderr, StandardCharsets.UTF_8));
+        Files.delete(stdout);
+        Files.delete(stderr);
+        return result;
+    }
+
+    private Result build(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(launcher());
+        command.addAll(List.of(args));
+        return run(command, env);
+    }
+
+    @Test
+    void configsOnTheShippedConfigs() throws Exception {
+        ProjectCopy.into(project);
+        Result result = build(Map.of("SOURCE_DATE_EPOCH", "1795000000"), "configs");
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertTrue(result.stderr().contains("Resolved 72 image variant(s) into work/configs.yaml"), result.stderr());
+        assertTrue(result.stderr().contains("cloud:     aws=24 oci=24 gcp=24"), result.stderr());
+        assertFalse(result.stderr().contains("\u001b["), "no colour when not on a terminal");
+        JsonNode yaml = ConfigsYaml.mapper().readTree(project.resolve("work/configs.yaml").toFile());
+        assertEquals(72, yaml.size());
+        JsonNode variant = yaml.get("3.24-x86_64-uefi-tiny-oci");
+        assertEquals("alpine-3.24.1-x86_64-uefi-tiny-r{revision}", variant.get("name").asText());
+        assertEquals("Alpine Linux 3.24.1 (x86_64, uefi, tiny) for Oracle Cloud Infrastructure", variant.get("description").asText());
+        assertTrue(variant.at("/packages/add").asText().endsWith("dosfstools tiny-cloud-oci"), variant.at("/packages/add").asText());
+        assertEquals("20261118", yaml.get("edge-aarch64-uefi-tiny-aws").get("release").asText());
+
+        // a second run reuses work/ and writes the same file
+        String first = Files.readString(project.resolve("work/configs.yaml"));
+        Result again = build(Map.of("SOURCE_DATE_EPOCH", "1795000000"), "configs");
+        assertEquals(0, again.exitCode(), again.stderr());
+        assertTrue(again.stderr().contains("Using existing 'configs' in work environment"), again.stderr());
+        assertEquals(first, Files.readString(project.resolve("work/configs.yaml")));
+    }
+
+    @Test
+    void configsWithTheExampleOverlay() throws Exception {
+        ProjectCopy.into(project);
+        Result result = build(Map.of(), "configs", "--clean", "--custom", "overlays/example");
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertTrue(result.stderr().contains("Reading work/configs/example.conf"), result.stderr());
+        assertTrue(result.stderr().contains("flavor:    base=12 docker=12"), result.stderr());
+        JsonNode yaml = ConfigsYaml.mapper().readTree(project.resolve("work/configs.yaml").toFile());
+        assertEquals("example-corp-alpine", yaml.get("3.24-x86_64-bios-tiny-aws-base").get("project").asText());
+    }
+
+    @Test
+    void failuresAreOneLineWithExitCodes() throws Exception {
+        ProjectCopy.into(project);
+        Result usage = build(Map.of(), "configs", "--custom", "nowhere");
+        assertEquals(2, usage.exitCode());
+        assertTrue(usage.stderr().startsWith("build: --custom value is not a directory: nowhere"), usage.stderr());
+
+        Result offline = build(Map.of("ALPINE_RELEASES_URL", "http://127.0.0.1:9/releases.json"), "configs");
+        assertEquals(1, offline.exitCode());
+        assertTrue(offline.stderr().contains("ERROR cannot fetch Alpine release metadata from http://127.0.0.1:9/releases.json"),
+                offline.stderr());
+        assertFalse(offline.stderr().contains("\tat "), offline.stderr());
+        assertFalse(Files.exists(project.resolve("work/configs.yaml")));
+
+        Result later = build(Map.of(), "local", "--only", "aws");
+        assertEquals(1, later.exitCode());
+        assertTrue(later.stderr().contains("step 'local' is not available yet"), later.stderr());
+    }
+
+    @Test
+    void theLauncherScriptRunsTheCliFromAnyProjectDirectory() throws Exception {
+        ProjectCopy.into(project);
+        Result result = run(List.of(Fixtures.projectRoot().resolve("build").toString(), "configs", "--only", "gcp"),
+                Map.of());
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertTrue(result.stderr().contains("24 variant(s) match --only [gcp]"), result.stderr());
+    }
+}
