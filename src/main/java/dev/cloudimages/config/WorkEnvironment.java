@@ -67,6 +67,10 @@ public final class WorkEnvironment {
             for (String overlay : OVERLAYS) {
                 if (Files.isDirectory(workDir.resolve(overlay))) {
                     log.info("Using existing '%s' in work environment (--clean to reinstall)", overlay);
+                    if (!customDirs.isEmpty()) {
+                        log.warn("--custom overlays are not applied to the existing work/%s; add --clean to apply them",
+                                overlay);
+                    }
                     continue;
                 }
                 log.info("Installing '%s' overlay in work environment from %s", overlay, describe(sources, overlay));

@@ -109,6 +109,7 @@ class WorkEnvironmentTest {
         assertEquals(List.of(), work.install(List.of(later)));
         assertFalse(Files.exists(project.resolve("work/configs/later.conf")), "existing configs/ is reused as is");
         assertTrue(logged.toString().contains("Using existing 'configs' in work environment"));
+        assertTrue(logged.toString().contains("--custom overlays are not applied to the existing work/configs; add --clean"));
 
         Fixtures.write(project, "work/configs.yaml", "old\n");
         work.clean();
