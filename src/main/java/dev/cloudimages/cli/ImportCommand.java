@@ -7,6 +7,6 @@ class ImportCommand extends StepCommand {
 
     @Override
     int run(BuildOptions options) {
-        return notAvailableYet("import", build);
+        return notAvailableYet("import");
     }
 }

@@ -7,6 +7,6 @@ class LocalCommand extends StepCommand {
 
     @Override
     int run(BuildOptions options) {
-        return notAvailableYet("local", build);
+        return notAvailableYet("local");
     }
 }

@@ -7,6 +7,6 @@ class PublishCommand extends StepCommand {
 
     @Override
     int run(BuildOptions options) {
-        return notAvailableYet("publish", build);
+        return notAvailableYet("publish");
     }
 }

@@ -7,6 +7,6 @@ class StateCommand extends StepCommand {
 
     @Override
     int run(BuildOptions options) {
-        return notAvailableYet("state", build);
+        return notAvailableYet("state");
     }
 }

@@ -1,6 +1,6 @@
 package dev.cloudimages.cli;
 
-import picocli.CommandLine;
+import dev.cloudimages.support.BuildException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -26,12 +26,8 @@ abstract class StepCommand implements Callable<Integer> {
     abstract int run(BuildOptions options);
 
     /** Steps that later work will fill in say so plainly instead of pretending to succeed. */
-    static int notAvailableYet(String step, BuildCommand build) {
-        throw new dev.cloudimages.support.BuildException("step '" + step + "' is not available yet in this version of"
-                + " build; 'configs' is (run: ./build configs)");
-    }
-
-    static CommandLine.Help.Ansi ansi() {
-        return CommandLine.Help.Ansi.AUTO;
+    static int notAvailableYet(String step) {
+        throw new BuildException("step '" + step + "' is not available yet in this version of build;"
+                + " 'configs' is (run: ./build configs)");
     }
 }

@@ -2,6 +2,7 @@ package dev.cloudimages.config;
 
 import dev.cloudimages.alpine.Release;
 import dev.cloudimages.alpine.ReleaseCatalog;
+import dev.cloudimages.support.BuildException;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -119,7 +120,7 @@ public final class VariantResolver {
         try {
             return Optional.of(LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text));
         } catch (DateTimeParseException e) {
-            throw new dev.cloudimages.support.BuildException("variant " + variantKey + ": end_of_life '" + text
+            throw new BuildException("variant " + variantKey + ": end_of_life '" + text
                     + "' is not a date (YYYY-MM-DD)");
         }
     }
