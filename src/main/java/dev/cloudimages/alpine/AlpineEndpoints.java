@@ -35,14 +35,24 @@ public record AlpineEndpoints(String releasesUrl, String mirror) {
     }
 
     private static void check(String url, String setting) {
-        String scheme;
+        boolean usable;
         try {
-            scheme = URI.create(url).getScheme();
+            URI uri = URI.create(url);
+            String scheme = uri.getScheme();
+            if ("http".equals(scheme) || "https".equals(scheme)) {
+                usable = uri.getHost() != null;
+            } else if ("file".equals(scheme)) {
+                usable = !uri.isOpaque() && uri.getAuthority() == null && uri.getPath() != null
+                        && uri.getPath().startsWith("/");
+            } else {
+                usable = false;
+            }
         } catch (IllegalArgumentException e) {
-            scheme = null;
+            usable = false;
         }
-        if (scheme == null || !(scheme.equals("http") || scheme.equals("https") || scheme.equals("file"))) {
-            throw new BuildException(setting + " must be an http://, https:// or file:// URL, got '" + url + "'");
+        if (!usable) {
+            throw new BuildException(setting + " must be an http://, https:// or file:///absolute/path URL, got '"
+                    + url + "'");
         }
     }
 }

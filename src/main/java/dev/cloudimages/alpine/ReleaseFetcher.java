@@ -66,8 +66,10 @@ public final class ReleaseFetcher {
     }
 
     private BuildException unreachable(String url, String reason) {
+        // --clean empties work/, so a pinned copy must live outside it
         String offline = Files.isRegularFile(cacheFile)
-                ? "; to work offline, pin the copy fetched earlier: ALPINE_RELEASES_URL=" + cacheFile.toAbsolutePath().toUri()
+                ? "; to work offline, copy the one fetched earlier out of work/ (cp " + cacheFile.toAbsolutePath()
+                        + " DIR/) and set ALPINE_RELEASES_URL=file:///DIR/releases.json"
                 : "; to work offline, save a releases.json and set ALPINE_RELEASES_URL=file:///path/to/releases.json"
                         + " (or releases_url in the top-level config)";
         return new BuildException("cannot fetch Alpine release metadata from " + url + " (" + reason + ")" + offline);

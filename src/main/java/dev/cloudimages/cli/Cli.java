@@ -36,7 +36,8 @@ public final class Cli {
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
             Log log = top.log();
             if (e instanceof BuildException) {
-                log.error("%s", e.getMessage());
+                // values quoted in a message may hold newlines; an error stays one line
+                log.error("%s", e.getMessage().replace("\n", "\\n"));
             } else {
                 log.error("internal error: %s%s", e.getClass().getSimpleName(),
                         e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' ')

@@ -45,7 +45,8 @@ public final class HoconLoader {
         }
         ConfigParseOptions options = ConfigParseOptions.defaults()
                 .setSyntax(ConfigSyntax.CONF)
-                .setAllowMissing(false);
+                .setAllowMissing(false)
+                .setIncluder(new RelativeFileIncluder());
         Config config;
         try {
             config = ConfigFactory.parseFile(absolute.toFile(), options)
@@ -132,15 +133,15 @@ public final class HoconLoader {
 
     private String describe(ConfigException e) {
         String message = relativise(e.getMessage());
+        if (e instanceof ConfigException.UnresolvedSubstitution) {
+            return "unresolved substitution in config: " + message
+                    + " (define the referenced key or use ${?...} for an optional one)";
+        }
         if (e instanceof ConfigException.Parse || e instanceof ConfigException.BugOrBroken) {
             return "HOCON syntax error in " + message + " (fix the file and run again)";
         }
         if (e instanceof ConfigException.IO) {
             return "cannot read config: " + message + " (check the include path and that the file exists)";
-        }
-        if (e instanceof ConfigException.UnresolvedSubstitution) {
-            return "unresolved substitution in config: " + message
-                    + " (define the referenced key or use ${?...} for an optional one)";
         }
         return "invalid config: " + message;
     }

@@ -62,6 +62,7 @@ final class KeyOrderScanner {
         private final Path dir;
         private final int depth;
         private int pos;
+        private List<String> includedAt = List.of();
 
         Cursor(Path file, String text, Path dir, int depth) {
             this.file = file;
@@ -71,6 +72,7 @@ final class KeyOrderScanner {
         }
 
         void root(List<String> path) {
+            includedAt = List.copyOf(path);
             skipBlank(true);
             if (peek() == '{') {
                 pos++;
@@ -128,6 +130,7 @@ final class KeyOrderScanner {
         private void value(List<String> field) {
             boolean object = false;
             boolean other = false;
+            boolean substitution = false;
             while (!atEnd()) {
                 skipBlank(false);
                 char c = peek();
@@ -147,8 +150,8 @@ final class KeyOrderScanner {
                     other = true;
                 } else if (c == '$' && peekAt(1) == '{') {
                     pos += 2;
-                    skipUntilClose('}');
-                    other = true;
+                    substitution(field);
+                    substitution = true;
                 } else if (isUnquoted(c)) {
                     while (!atEnd() && isUnquoted(peek()) && !atComment()) {
                         pos++;
@@ -158,9 +161,32 @@ final class KeyOrderScanner {
                     pos++;
                 }
             }
-            if (other && !object && !field.isEmpty()) {
+            // a literal scalar or list replaces an earlier object; a substitution may merge with it
+            if (other && !object && !substitution && !field.isEmpty()) {
                 order.reset(field);
             }
+        }
+
+        /** ${path} or ${?path}: the field takes the referenced object's keys where it stands. */
+        private void substitution(List<String> field) {
+            if (peek() == '?') {
+                pos++;
+            }
+            skipBlank(false);
+            List<String> referenced = keyPath();
+            skipUntilClose('}');
+            if (referenced.isEmpty() || field.isEmpty()) {
+                return;
+            }
+            // in an included file a substitution is first looked up below where the include stands
+            List<List<String>> candidates = new ArrayList<>();
+            if (!includedAt.isEmpty()) {
+                List<String> prefixed = new ArrayList<>(includedAt);
+                prefixed.addAll(referenced);
+                candidates.add(prefixed);
+            }
+            candidates.add(referenced);
+            order.addSubstitution(field, candidates);
         }
 
         /** Skips a bracketed array or substitution body, nested structures and strings included. */

@@ -13,10 +13,14 @@ import java.util.regex.Pattern;
  * Fills {@code {placeholder}} fields in a resolved variant's strings from the variant's own top-level
  * values ({release}, {version}, {cloud}, ...) plus {v_version} ("v3.22" or "edge"). Placeholders whose
  * value only exists in later steps ({revision}, {region}, {image_id}) are left for those steps.
+ * In the fields the reference formatted strictly (name, description, motd, repos) an unknown
+ * placeholder is an error and {{ }} stand for literal braces; elsewhere unknown ones are left alone,
+ * so scripts and user data may contain braces of their own.
  */
 final class Placeholders {
 
     static final Set<String> LATER_STEPS = Set.of("revision", "region", "image_id");
+    static final Set<String> STRICT_FIELDS = Set.of("name", "description", "motd", "repos");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
     private final String variant;
@@ -49,14 +53,15 @@ final class Placeholders {
             String where = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();
             Object value = entry.getValue();
             if (value instanceof String text) {
-                entry.setValue(fill(text, where));
+                entry.setValue(path.isEmpty() && STRICT_FIELDS.contains(entry.getKey())
+                        ? fillStrict(text, where) : fill(text, where, false));
             } else if (value instanceof Map) {
                 fill((Map<String, Object>) value, where);
             } else if (value instanceof List) {
                 List<Object> list = (List<Object>) value;
                 for (int i = 0; i < list.size(); i++) {
                     if (list.get(i) instanceof String text) {
-                        list.set(i, fill(text, where + "[" + i + "]"));
+                        list.set(i, fill(text, where + "[" + i + "]", false));
                     } else if (list.get(i) instanceof Map) {
                         fill((Map<String, Object>) list.get(i), where + "[" + i + "]");
                     }
@@ -65,7 +70,28 @@ final class Placeholders {
         }
     }
 
-    String fill(String text, String where) {
+    /** Python str.format style: {{ and }} are literal braces, every {name} must be known. */
+    String fillStrict(String text, String where) {
+        StringBuilder result = new StringBuilder();
+        int start = 0;
+        int brace;
+        while ((brace = indexOfDoubled(text, start)) >= 0) {
+            result.append(fill(text.substring(start, brace), where, true)).append(text.charAt(brace));
+            start = brace + 2;
+        }
+        return result.append(fill(text.substring(start), where, true)).toString();
+    }
+
+    private static int indexOfDoubled(String text, int from) {
+        int open = text.indexOf("{{", from);
+        int close = text.indexOf("}}", from);
+        if (open < 0) {
+            return close;
+        }
+        return close < 0 ? open : Math.min(open, close);
+    }
+
+    String fill(String text, String where, boolean strict) {
         if (text.indexOf('{') < 0) {
             return text;
         }
@@ -75,7 +101,7 @@ final class Placeholders {
             String name = matcher.group(1);
             String replacement = values.get(name);
             if (replacement == null) {
-                if (!LATER_STEPS.contains(name)) {
+                if (strict && !LATER_STEPS.contains(name)) {
                     throw new BuildException("variant " + variant + ": " + where + " uses unknown placeholder {" + name
                             + "}; known here: " + String.join(", ", known()));
                 }

@@ -70,7 +70,8 @@ public final class VariantResolver {
             }
         }
         Optional<LocalDate> endOfLife = endOfLife(variantKey, state);
-        if (endOfLife.isPresent() && today.isAfter(endOfLife.get())) {
+        // like the reference: end of life starts at midnight of its date
+        if (endOfLife.isPresent() && !today.isBefore(endOfLife.get())) {
             skipped.add(new Resolution.Skipped(variantKey, Resolution.Reason.END_OF_LIFE,
                     "end of life " + endOfLife.get()));
             return;

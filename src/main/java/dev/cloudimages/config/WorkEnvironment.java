@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -76,6 +79,7 @@ public final class WorkEnvironment {
                 log.info("Installing '%s' overlay in work environment from %s", overlay, describe(sources, overlay));
                 Path stage = Files.createTempDirectory(workDir, "." + overlay + ".staging-");
                 staged.put(overlay, stage);
+                makeReadable(stage);
                 new Installer(overlay, stage).installAll(sources);
             }
             for (Map.Entry<String, Path> entry : staged.entrySet()) {
@@ -92,6 +96,15 @@ public final class WorkEnvironment {
                     log.warn("could not remove staging directory %s: %s", display(stage), AtomicFiles.describe(e));
                 }
             }
+        }
+    }
+
+    /** Temporary directories are private (0700); the installed overlay is an ordinary directory. */
+    private static void makeReadable(Path dir) throws IOException {
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to widen
         }
     }
 
@@ -160,8 +173,12 @@ public final class WorkEnvironment {
                     continue;
                 }
                 List<Path> entries;
-                try (Stream<Path> walk = Files.walk(from)) {
-                    entries = walk.filter(p -> !p.equals(from)).sorted().toList();
+                // linked directories are followed; hidden files (.gitkeep, editor swap files) are not overlay content
+                try (Stream<Path> walk = Files.walk(from, FileVisitOption.FOLLOW_LINKS)) {
+                    entries = walk.filter(p -> !p.equals(from) && !isHidden(from.relativize(p))).sorted().toList();
+                } catch (FileSystemLoopException | java.io.UncheckedIOException e) {
+                    throw new BuildException(display(from) + " cannot be installed: " + e.getMessage()
+                            + " (a symlink loop?); fix the links in the overlay");
                 }
                 for (Path entry : entries) {
                     installEntry(from, entry);
@@ -203,6 +220,15 @@ public final class WorkEnvironment {
             }
             Files.copy(entry, target, StandardCopyOption.COPY_ATTRIBUTES);
             providedBy.put(relative, entry);
+        }
+
+        private static boolean isHidden(Path relative) {
+            for (Path part : relative) {
+                if (part.toString().startsWith(".")) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Only configs/images.conf, and only as a link to a file in the same directory, may be replaced. */

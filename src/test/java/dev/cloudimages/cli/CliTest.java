@@ -267,8 +267,8 @@ class CliTest {
         assertEquals(Cli.OK, run("configs"));
         assertTrue(Files.isRegularFile(project.resolve("work/cache/releases.json")));
         env.put("ALPINE_RELEASES_URL", "http://127.0.0.1:9/releases.json");
-        assertFailure(run("configs"), "pin the copy fetched earlier: ALPINE_RELEASES_URL=file://"
-                + project.resolve("work/cache/releases.json"));
+        assertFailure(run("configs"), "copy the one fetched earlier out of work/ (cp "
+                + project.resolve("work/cache/releases.json") + " DIR/) and set ALPINE_RELEASES_URL=file:///DIR/releases.json");
         env.put("ALPINE_RELEASES_URL", project.resolve("work/cache/releases.json").toUri().toString());
         assertEquals(Cli.OK, run("configs"), err);
     }
@@ -294,7 +294,10 @@ class CliTest {
         assertEquals(Cli.OK, run("configs", "--custom", top.toString()), err);
         assertTrue(configsYaml().get("3.24-x86_64-bios-tiny-aws").get("repos").asText()
                 .startsWith("http://127.0.0.1:1/alpine/v3.24/main"));
+        env.put("ALPINE_RELEASES_URL", "file:releases.json");
+        assertFailure(run("configs"), "ALPINE_RELEASES_URL / releases_url must be an http://, https:// or file:///absolute/path URL");
+        env.put("ALPINE_RELEASES_URL", server.url("/releases.json"));
         env.put("ALPINE_MIRROR", "ftp://nope");
-        assertFailure(run("configs"), "ALPINE_MIRROR / mirror must be an http://, https:// or file:// URL");
+        assertFailure(run("configs"), "ALPINE_MIRROR / mirror must be an http://, https:// or file:///absolute/path URL");
     }
 }

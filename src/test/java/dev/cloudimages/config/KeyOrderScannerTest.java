@@ -89,6 +89,22 @@ class KeyOrderScannerTest {
     }
 
     @Test
+    void substitutionsTakeTheOrderOfWhatTheyReferToWhereTheyStand() {
+        KeyOrder order = KeyOrderScanner.scanText("""
+                dims { version { edge {} }, cloud { gcp {}, aws {} }, arch { x86_64 {} } }
+                Dimensions = ${dims}
+                base { zz = 1, aa = 2 }
+                repos = ${base} { extra = 3 }
+                Default.packages { zsh = true, apk = true }
+                Default.packages = ${?UNSET}
+                """, dir);
+        assertEquals(List.of("version", "cloud", "arch"), sorted(order, List.of("Dimensions"), "arch", "cloud", "version"));
+        assertEquals(List.of("gcp", "aws"), sorted(order, List.of("Dimensions", "cloud"), "aws", "gcp"));
+        assertEquals(List.of("zz", "aa", "extra"), sorted(order, List.of("repos"), "aa", "extra", "zz"));
+        assertEquals(List.of("zsh", "apk"), sorted(order, List.of("Default", "packages"), "apk", "zsh"));
+    }
+
+    @Test
     void keysTheScanDidNotSeeFollowSorted() {
         KeyOrder order = KeyOrderScanner.scanText("b = 1\n", dir);
         assertEquals(List.of("b", "a", "c"), sorted(order, List.of(), "c", "a", "b"));

@@ -36,13 +36,27 @@ class PlaceholdersTest {
     @Test
     void laterStepPlaceholdersAndNonPlaceholderBracesStay() {
         Placeholders p = new Placeholders("k", Map.of());
-        assertEquals("r{revision} {region} {image_id} {\"json\": 1} {1}", p.fill("r{revision} {region} {image_id} {\"json\": 1} {1}", "x"));
+        assertEquals("r{revision} {region} {image_id} {\"json\": 1} {1}",
+                p.fillStrict("r{revision} {region} {image_id} {\"json\": 1} {1}", "x"));
+    }
+
+    @Test
+    void strictFieldsTakeDoubledBracesAsLiteralsOtherFieldsKeepUnknownPlaceholders() {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("release", "3.22.4");
+        state.put("description", "Alpine {{release}} {release}");
+        state.put("user_data", "echo {HOME} {release} {{x}}");
+        Placeholders.forVariant("k", state).fill(state, "");
+        assertEquals("Alpine {release} 3.22.4", state.get("description"));
+        assertEquals("echo {HOME} 3.22.4 {{x}}", state.get("user_data"));
+        Map<String, Object> bad = new LinkedHashMap<>(Map.of("repos", "http://m/{versoin}/main"));
+        assertThrows(BuildException.class, () -> Placeholders.forVariant("k", bad).fill(bad, ""));
     }
 
     @Test
     void unknownPlaceholderIsAnErrorNamingKeyAndVariant() {
         Placeholders p = new Placeholders("3.22-aws", Map.of("release", "3.22.4"));
-        BuildException e = assertThrows(BuildException.class, () -> p.fill("alpine-{relase}", "name"));
+        BuildException e = assertThrows(BuildException.class, () -> p.fillStrict("alpine-{relase}", "name"));
         assertTrue(e.getMessage().contains("variant 3.22-aws: name uses unknown placeholder {relase}"), e.getMessage());
         assertTrue(e.getMessage().contains("release"), e.getMessage());
     }

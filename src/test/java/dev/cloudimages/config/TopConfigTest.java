@@ -40,6 +40,21 @@ class TopConfigTest {
     }
 
     @Test
+    void includeFileIsReadBesideTheIncludingFile() {
+        TopConfig config = new ResolverFixture(dir)
+                .file("parts/version.conf", "version { \"3.22\" {} }\n")
+                .file("parts/dims.conf", "include file(\"version.conf\")\n")
+                .read("Dimensions { include required(file(\"parts/dims.conf\")) }\n");
+        assertEquals(List.of("3.22"), config.dimension("version").keys());
+    }
+
+    @Test
+    void unresolvedSubstitutionSaysHowToMakeItOptional() {
+        assertContains(error("Default { a = ${undefined} }\nDimensions { version { \"3.22\" {} } }\n"),
+                "unresolved substitution in config: top.conf: 1", "${?...}");
+    }
+
+    @Test
     void dimensionWithoutKeys() {
         assertContains(error("Dimensions {\n  version { \"3.22\" {} }\n  cloud {}\n}\n"),
                 "top.conf:3", "dimension 'cloud' has no keys");

@@ -82,6 +82,16 @@ class VariantResolverTest {
     }
 
     @Test
+    void endOfLifeStartsOnItsDate() {
+        Resolution r = resolve("Dimensions { version { \"3.22\" { end_of_life = \"2026-11-01\" } } }");
+        assertEquals(List.of("3.22"), keys(r), "the release lookup's end of life overrides the version's own");
+        Resolution kept = resolve("Mandatory { end_of_life = \"2026-11-24\" }\nDimensions { version { \"3.22\" {} } }");
+        assertEquals(List.of("3.22"), keys(kept));
+        Resolution dropped = resolve("Mandatory { end_of_life = \"2026-11-23\" }\nDimensions { version { \"3.22\" {} } }");
+        assertEquals(List.of(), keys(dropped), "on the end-of-life day itself the variant is no longer built");
+    }
+
+    @Test
     void excludeDropsVariantsThatHaveAnyListedKey() {
         Resolution r = resolve("""
                 Dimensions {

@@ -95,6 +95,29 @@ class WorkEnvironmentTest {
     }
 
     @Test
+    void linkedOverlayDirectoriesAreFollowedAndHiddenFilesSkipped() throws IOException {
+        Path real = overlay("real");
+        Fixtures.write(real, "configs/b.conf", "b = 1\n");
+        Fixtures.write(real, "shared/extra/e.conf", "e = 1\n");
+        Files.createSymbolicLink(real.resolve("configs/images.conf"), Path.of("b.conf"));
+        Files.createSymbolicLink(real.resolve("configs/extra"), Path.of("../shared/extra"));
+        Path linked = overlay("linked");
+        Files.createSymbolicLink(linked.resolve("configs"), Path.of("../real/configs"));
+        Fixtures.write(project, "configs/sub/.gitkeep", "");
+        Fixtures.write(real, "configs/sub/.gitkeep", "");
+        Fixtures.write(real, "configs/.b.conf.swp", "x");
+
+        work.install(List.of(linked));
+        Path configs = project.resolve("work/configs");
+        assertEquals(configs.resolve("b.conf"), work.topLevelConfig());
+        assertTrue(Files.isRegularFile(configs.resolve("extra/e.conf")), tree().toString());
+        assertFalse(Files.exists(configs.resolve("sub/.gitkeep")));
+        assertFalse(Files.exists(configs.resolve(".b.conf.swp")));
+        assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(configs)));
+    }
+
+    @Test
     void aRegularImagesConfInAnOverlayIsACollision() throws IOException {
         Path custom = overlay("regular");
         Fixtures.write(custom, "configs/images.conf", "x = 1\n");
