@@ -35,14 +35,6 @@ public final class ReleaseCatalog {
         this.branches = branches;
     }
 
-    public String source() {
-        return source;
-    }
-
-    public List<String> versions() {
-        return List.copyOf(branches.keySet());
-    }
-
     public static ReleaseCatalog parse(String json, String source) {
         JsonNode root;
         try {

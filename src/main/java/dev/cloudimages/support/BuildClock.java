@@ -26,10 +26,6 @@ public record BuildClock(Instant now, boolean fromSourceDateEpoch) {
         }
     }
 
-    public static BuildClock fixed(Instant now) {
-        return new BuildClock(now, true);
-    }
-
     public LocalDate todayUtc() {
         return now.atZone(ZoneOffset.UTC).toLocalDate();
     }
