@@ -137,6 +137,12 @@ public record TopConfig(Path file, Map<String, Object> defaults, List<Dimension>
                                 + " must be a block { ... } merged when the variant has one of the keys, got "
                                 + describe(entry.getValue()));
                     }
+                    if (looksLikeUnquotedVersion(entry.getKey(), (ConfigObject) entry.getValue())) {
+                        String child = ((ConfigObject) entry.getValue()).keySet().iterator().next();
+                        throw new BuildException(loader.where(entry.getValue().origin()) + ": WHEN key " + entry.getKey()
+                                + "." + child + " is unquoted, so HOCON reads it as a nested path; write it quoted: \""
+                                + entry.getKey() + "." + child + "\" { ... }");
+                    }
                     checkDirectives((ConfigObject) entry.getValue(), blockPath);
                 }
             }

@@ -83,6 +83,8 @@ class TopConfigTest {
     @Test
     void unquotedVersionKeyIsCaught() {
         assertContains(error("Dimensions { version { 3.22 { } } }\n"), "version key 3.22 is unquoted", "\"3.22\"");
+        assertContains(error("Dimensions { version { \"3.22\" { WHEN { 3.22 { a = 1 } } } } }\n"),
+                "WHEN key 3.22 is unquoted");
     }
 
     @Test
