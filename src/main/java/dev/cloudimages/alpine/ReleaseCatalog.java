@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Dates;
 
 import java.net.URI;
 import java.time.LocalDate;
@@ -92,7 +93,7 @@ public final class ReleaseCatalog {
             throw malformed(source, "v" + branch.version() + " has no eol_date");
         }
         try {
-            return LocalDate.parse(branch.eolDate().length() > 10 ? branch.eolDate().substring(0, 10) : branch.eolDate());
+            return Dates.isoDate(branch.eolDate());
         } catch (DateTimeParseException e) {
             throw malformed(source, "v" + branch.version() + " has eol_date '" + branch.eolDate() + "', not YYYY-MM-DD");
         }

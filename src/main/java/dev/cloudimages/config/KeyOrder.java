@@ -68,7 +68,7 @@ public final class KeyOrder {
         List<Entry> entries = children.get(path);
         if (entries == null) {
             // a parent may have come from a substitution: look below what it referred to
-            for (int split = path.size() - 1; split > 0 && entries == null; split--) {
+            for (int split = path.size() - 1; split > 0; split--) {
                 List<Entry> parent = children.get(path.subList(0, split));
                 if (parent != null && parent.stream().anyMatch(e -> e.key() == null)) {
                     List<String> rest = path.subList(split, path.size());

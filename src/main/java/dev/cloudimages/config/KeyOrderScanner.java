@@ -25,15 +25,17 @@ final class KeyOrderScanner {
     }
 
     static KeyOrder scan(Path file) {
-        KeyOrderScanner scanner = new KeyOrderScanner();
-        scanner.scanFile(file, List.of(), 0);
-        return scanner.order;
+        return of(file).order;
     }
 
     static List<MissingInclude> missingIncludes(Path file) {
+        return of(file).missingIncludes;
+    }
+
+    private static KeyOrderScanner of(Path file) {
         KeyOrderScanner scanner = new KeyOrderScanner();
         scanner.scanFile(file, List.of(), 0);
-        return scanner.missingIncludes;
+        return scanner;
     }
 
     static KeyOrder scanText(String text, Path baseDir) {

@@ -79,11 +79,8 @@ public record TopConfig(Path file, Map<String, Object> defaults, List<Dimension>
                             + path + " contains white space; WHEN separates keys with spaces, so keys may not have any");
                 }
                 ConfigObject layer = object(keyValue, keyPath);
-                if (name.equals(VERSION) && looksLikeUnquotedVersion(key, layer)) {
-                    String child = layer.keySet().iterator().next();
-                    throw new BuildException(loader.where(keyValue.origin()) + ": version key " + key + "." + child
-                            + " is unquoted, so HOCON reads it as a nested path; write it quoted: \""
-                            + key + "." + child + "\" { ... }");
+                if (name.equals(VERSION)) {
+                    checkQuotedVersion("version key", key, layer);
                 }
                 checkDirectives(layer, keyPath);
                 layers.put(key, asMap(keyValue, List.of(DIMENSIONS, name, key)));
@@ -137,12 +134,7 @@ public record TopConfig(Path file, Map<String, Object> defaults, List<Dimension>
                                 + " must be a block { ... } merged when the variant has one of the keys, got "
                                 + describe(entry.getValue()));
                     }
-                    if (looksLikeUnquotedVersion(entry.getKey(), (ConfigObject) entry.getValue())) {
-                        String child = ((ConfigObject) entry.getValue()).keySet().iterator().next();
-                        throw new BuildException(loader.where(entry.getValue().origin()) + ": WHEN key " + entry.getKey()
-                                + "." + child + " is unquoted, so HOCON reads it as a nested path; write it quoted: \""
-                                + entry.getKey() + "." + child + "\" { ... }");
-                    }
+                    checkQuotedVersion("WHEN key", entry.getKey(), (ConfigObject) entry.getValue());
                     checkDirectives((ConfigObject) entry.getValue(), blockPath);
                 }
             }
@@ -161,10 +153,17 @@ public record TopConfig(Path file, Map<String, Object> defaults, List<Dimension>
             return (Map<String, Object>) HoconLoader.toJava(document, value, path);
         }
 
-        private static boolean looksLikeUnquotedVersion(String key, ConfigObject layer) {
-            return key.matches("\\d+") && layer.size() == 1
-                    && layer.keySet().iterator().next().matches("\\d+")
-                    && layer.values().iterator().next().valueType() == ConfigValueType.OBJECT;
+        /** An unquoted 3.22 { } reads as key "3" holding block "22": say how to write it. */
+        private void checkQuotedVersion(String what, String key, ConfigObject block) {
+            if (!key.matches("\\d+") || block.size() != 1) {
+                return;
+            }
+            Map.Entry<String, ConfigValue> only = block.entrySet().iterator().next();
+            if (only.getKey().matches("\\d+") && only.getValue().valueType() == ConfigValueType.OBJECT) {
+                String version = key + "." + only.getKey();
+                throw new BuildException(loader.where(block.origin()) + ": " + what + " " + version
+                        + " is unquoted, so HOCON reads it as a nested path; write it quoted: \"" + version + "\" { ... }");
+            }
         }
 
         private static String describe(ConfigValue value) {

@@ -3,6 +3,7 @@ package dev.cloudimages.config;
 import dev.cloudimages.alpine.Release;
 import dev.cloudimages.alpine.ReleaseCatalog;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Dates;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -119,7 +120,7 @@ public final class VariantResolver {
         }
         String text = value.toString();
         try {
-            return Optional.of(LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text));
+            return Optional.of(Dates.isoDate(text));
         } catch (DateTimeParseException e) {
             throw new BuildException("variant " + variantKey + ": end_of_life '" + text
                     + "' is not a date (YYYY-MM-DD)");
