@@ -76,7 +76,7 @@ public final class ReleaseCatalog {
      */
     public Release lookup(String version, LocalDate today) {
         if (EDGE.equals(version)) {
-            return new Release(EDGE, today.format(YYYYMMDD), today.plusDays(1), null);
+            return new Release(EDGE, today.format(YYYYMMDD), defaultEndOfLife(today), null);
         }
         Branch branch = branches.get(version);
         if (branch == null || branch.releases().isEmpty()) {
@@ -85,12 +85,17 @@ public final class ReleaseCatalog {
                     + "; remove the version from Dimensions.version or use release metadata that has it");
         }
         JsonNode newest = branch.releases().stream().max(RELEASE_ORDER).orElseThrow();
-        return new Release(version, newest.get("version").asText(), endOfLife(branch), notesUrl(newest));
+        return new Release(version, newest.get("version").asText(), endOfLife(branch, today), notesUrl(newest));
     }
 
-    private LocalDate endOfLife(Branch branch) {
-        if (branch.eolDate() == null) {
-            throw malformed(source, "v" + branch.version() + " has no eol_date");
+    /** Edge, and a branch whose end of life is not known yet, end tomorrow (as in the reference). */
+    public static LocalDate defaultEndOfLife(LocalDate today) {
+        return today.plusDays(1);
+    }
+
+    private LocalDate endOfLife(Branch branch, LocalDate today) {
+        if (branch.eolDate() == null || branch.eolDate().isBlank()) {
+            return defaultEndOfLife(today);
         }
         try {
             return Dates.isoDate(branch.eolDate());

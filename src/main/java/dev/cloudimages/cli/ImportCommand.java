@@ -1,5 +1,9 @@
 package dev.cloudimages.cli;
 
+import dev.cloudimages.cloud.CloudSteps;
+import dev.cloudimages.plan.Action;
+import dev.cloudimages.plan.Plan;
+import dev.cloudimages.plan.Step;
 import picocli.CommandLine.Command;
 
 @Command(name = "import", description = "import local images to cloud providers")
@@ -7,6 +11,11 @@ class ImportCommand extends StepCommand {
 
     @Override
     int run(BuildOptions options) {
+        Plan plan = plan(options, Step.IMPORT);
+        if (plan.nothingToDo()) {
+            return Cli.OK;
+        }
+        CloudSteps.requireAdapters(plan, clouds(), Action.IMPORT);
         return notAvailableYet("import");
     }
 }

@@ -1,5 +1,7 @@
 package dev.cloudimages.cli;
 
+import dev.cloudimages.plan.Plan;
+import dev.cloudimages.plan.Step;
 import picocli.CommandLine.Command;
 
 @Command(name = "local", description = "build local images")
@@ -7,6 +9,10 @@ class LocalCommand extends StepCommand {
 
     @Override
     int run(BuildOptions options) {
+        Plan plan = plan(options, Step.LOCAL);
+        if (plan.nothingToDo()) {
+            return Cli.OK;
+        }
         return notAvailableYet("local");
     }
 }

@@ -1,12 +1,21 @@
 package dev.cloudimages.cli;
 
+import dev.cloudimages.cloud.CloudSteps;
+import dev.cloudimages.plan.Action;
+import dev.cloudimages.plan.Plan;
+import dev.cloudimages.plan.Step;
 import picocli.CommandLine.Command;
 
-@Command(name = "publish", description = "set permissions and publish to cloud regions")
+@Command(name = "publish", description = "set image permissions and publish to cloud regions")
 class PublishCommand extends StepCommand {
 
     @Override
     int run(BuildOptions options) {
+        Plan plan = plan(options, Step.PUBLISH);
+        if (plan.nothingToDo()) {
+            return Cli.OK;
+        }
+        CloudSteps.requireAdapters(plan, clouds(), Action.PUBLISH);
         return notAvailableYet("publish");
     }
 }

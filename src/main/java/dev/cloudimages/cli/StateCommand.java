@@ -1,12 +1,14 @@
 package dev.cloudimages.cli;
 
+import dev.cloudimages.plan.Step;
 import picocli.CommandLine.Command;
 
-@Command(name = "state", description = "print the plan (actions per variant) and stop")
+@Command(name = "state", description = "show what each variant needs (writes work/actions.yaml); changes nothing")
 class StateCommand extends StepCommand {
 
     @Override
     int run(BuildOptions options) {
-        return notAvailableYet("state");
+        plan(options, Step.STATE);
+        return Cli.OK;
     }
 }

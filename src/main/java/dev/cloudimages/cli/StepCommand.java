@@ -1,13 +1,23 @@
 package dev.cloudimages.cli;
 
+import dev.cloudimages.cloud.CloudAdapters;
+import dev.cloudimages.config.ConfigsStep;
+import dev.cloudimages.local.BuilderResources;
+import dev.cloudimages.plan.Plan;
+import dev.cloudimages.plan.PlanStep;
+import dev.cloudimages.plan.Step;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.WorkLock;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-/** A build step: validates the shared options, then hands over to the pipeline. Kept thin on purpose. */
+/**
+ * A build step: validates the shared options, takes the work directory's lock, then hands over
+ * to the pipeline. Kept thin on purpose: the steps themselves live in their packages.
+ */
 abstract class StepCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -20,14 +30,40 @@ abstract class StepCommand implements Callable<Integer> {
     public final Integer call() {
         BuildOptions options = build.options(spec.commandLine());
         build.log().debug("step %s with %s", spec.name(), options);
-        return run(options);
+        try (WorkLock ignored = WorkLock.acquire(build.context().projectDir().resolve("work"), build.log())) {
+            return run(options);
+        }
     }
 
     abstract int run(BuildOptions options);
 
+    private CloudAdapters clouds;
+
+    CloudAdapters clouds() {
+        if (clouds == null) {
+            clouds = CloudAdapters.shipped(build.context().env());
+        }
+        return clouds;
+    }
+
     /** Steps that later work will fill in say so plainly instead of pretending to succeed. */
     static int notAvailableYet(String step) {
         throw new BuildException("step '" + step + "' is not available yet in this version of build;"
-                + " 'configs' is (run: ./build configs)");
+                + " 'configs', 'state' and 'local' are");
+    }
+
+    ConfigsStep.Outputs configs(BuildOptions options) {
+        CliContext context = build.context();
+        return new ConfigsStep(build.log()).run(new ConfigsStep.Inputs(context.projectDir(), options.clean(),
+                options.custom(), options.only(), options.skip(), context.env(), build.clock()));
+    }
+
+    /** configs, then the plan for {@code step}. */
+    Plan plan(BuildOptions options, Step step) {
+        ConfigsStep.Outputs configs = configs(options);
+        CliContext context = build.context();
+        return new PlanStep(build.log(), context.out()).run(new PlanStep.Inputs(configs.resolution().variants(),
+                step, options.revise(), options.only(), options.skip(), context.projectDir().resolve("work"),
+                clouds(), BuilderResources.hashInputs(), build.clock())).plan();
     }
 }

@@ -65,7 +65,7 @@ public final class ConfigsStep {
         }
 
         Path yaml = work.workDir().resolve("configs.yaml");
-        ConfigsYaml.write(yaml, resolution);
+        ConfigsYaml.write(yaml, resolution, log);
         summarise(resolution, loader.display(yaml), inputs.only(), inputs.skip());
         return new Outputs(yaml, topFile, resolution);
     }

@@ -7,6 +7,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Log;
+
+import java.io.IOException;
+import java.nio.file.Files;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -40,7 +44,22 @@ public final class ConfigsYaml {
         }
     }
 
-    public static void write(Path file, Resolution resolution) {
-        AtomicFiles.writeString(file, render(resolution));
+    public static void write(Path file, Resolution resolution, Log log) {
+        replaceReport(file, render(resolution), log);
+    }
+
+    /**
+     * Writes a report file the tool regenerates every run and never reads back. One that no longer
+     * parses was damaged or hand-edited: say so, so nobody thinks their edit was used.
+     */
+    public static void replaceReport(Path file, String content, Log log) {
+        if (Files.isRegularFile(file)) {
+            try {
+                mapper().readTree(file.toFile());
+            } catch (IOException e) {
+                log.warn("%s was not valid YAML (damaged or hand-edited); regenerating it", file.getFileName());
+            }
+        }
+        AtomicFiles.writeString(file, content);
     }
 }

@@ -54,6 +54,9 @@ public final class WorkEnvironment {
         }
         try (Stream<Path> entries = Files.list(workDir)) {
             for (Path entry : entries.sorted().toList()) {
+                if (entry.getFileName().toString().equals(dev.cloudimages.support.WorkLock.FILE)) {
+                    continue; // held by this very run
+                }
                 FileTrees.deleteRecursively(entry);
             }
         } catch (IOException e) {

@@ -53,9 +53,17 @@ class ReleaseCatalogTest {
             assertTrue(e.getMessage().startsWith("malformed Alpine release metadata from http://x/r.json: "), e.getMessage());
             assertTrue(e.getMessage().contains(c.getValue()), e.getMessage());
         }
+        ReleaseCatalog badEol = ReleaseCatalog.parse("{\"release_branches\": [{\"rel_branch\": \"v3.1\","
+                + " \"eol_date\": \"soon\", \"releases\": [{\"version\": \"3.1.0\"}]}]}", "u");
+        assertThrows(BuildException.class, () -> badEol.lookup("3.1", TODAY));
+    }
+
+    @Test
+    void anUnknownEndOfLifeIsTomorrowAsForEdge() {
         ReleaseCatalog noEol = ReleaseCatalog.parse(
                 "{\"release_branches\": [{\"rel_branch\": \"v3.1\", \"releases\": [{\"version\": \"3.1.0\"}]}]}", "u");
-        assertThrows(BuildException.class, () -> noEol.lookup("3.1", TODAY));
+        assertEquals(TODAY.plusDays(1), noEol.lookup("3.1", TODAY).endOfLife());
+        assertEquals(TODAY.plusDays(1), noEol.lookup("edge", TODAY).endOfLife());
     }
 
     @Test

@@ -1,0 +1,48 @@
+package dev.cloudimages.cloud;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Finds the adapter for a cloud. An adapter factory returns either a usable adapter or the reason
+ * there is none (no credentials, say); a cloud without a factory has no adapter in this version.
+ */
+public final class CloudAdapters {
+
+    /** A usable adapter, or why there is none. */
+    public record Availability(Optional<CloudAdapter> adapter, String reason) {
+
+        public static Availability of(CloudAdapter adapter) {
+            return new Availability(Optional.of(adapter), "");
+        }
+
+        public static Availability unavailable(String reason) {
+            return new Availability(Optional.empty(), reason);
+        }
+    }
+
+    private final Map<String, Function<Map<String, String>, Availability>> factories;
+    private final Map<String, String> env;
+    private final Map<String, Availability> resolved = new TreeMap<>();
+
+    public CloudAdapters(Map<String, Function<Map<String, String>, Availability>> factories, Map<String, String> env) {
+        this.factories = Map.copyOf(factories);
+        this.env = env;
+    }
+
+    /** The adapters this version ships. The cloud issues add theirs here. */
+    public static CloudAdapters shipped(Map<String, String> env) {
+        return new CloudAdapters(Map.of(), env);
+    }
+
+    public synchronized Availability forCloud(String cloud) {
+        return resolved.computeIfAbsent(cloud, c -> {
+            Function<Map<String, String>, Availability> factory = factories.get(c);
+            return factory == null
+                    ? Availability.unavailable("this version of build has no adapter for cloud '" + c + "'")
+                    : factory.apply(env);
+        });
+    }
+}

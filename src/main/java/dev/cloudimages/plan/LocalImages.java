@@ -1,0 +1,159 @@
+package dev.cloudimages.plan;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cloudimages.config.ConfigsYaml;
+import dev.cloudimages.support.AtomicFiles;
+import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.FileTrees;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The local images under work/images/&lt;cloud&gt;/&lt;build name&gt;/: the image file, and beside it
+ * image.yaml recording what it is and the hash of the inputs that shaped it. An image is trusted
+ * only when that record is whole and matches the file; anything else is reported, never reused.
+ */
+public final class LocalImages {
+
+    public static final String RECORD = "image.yaml";
+
+    public enum Status { ABSENT, CURRENT, STALE, CORRUPT }
+
+    /** What image.yaml says about a local image. */
+    public record Record(String variant, String buildName, String imageName, int revision, String format,
+                         String file, long size, String sha256, String inputHash, String built) {
+
+        Map<String, Object> toMap() {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("variant", variant);
+            map.put("build_name", buildName);
+            map.put("image_name", imageName);
+            map.put("revision", revision);
+            map.put("format", format);
+            map.put("file", file);
+            map.put("size", size);
+            map.put("sha256", sha256);
+            map.put("input_hash", inputHash);
+            map.put("built", built);
+            return map;
+        }
+    }
+
+    /** The state of one local image; {@code detail} says why it is stale or corrupt. */
+    public record Inspection(Status status, Optional<Record> record, String detail) {
+    }
+
+    private final Path imagesDir;
+
+    public LocalImages(Path imagesDir) {
+        this.imagesDir = imagesDir;
+    }
+
+    public Path dir(String cloud, String buildName) {
+        return imagesDir.resolve(cloud).resolve(buildName);
+    }
+
+    public Inspection inspect(String cloud, String buildName, String expectedHash) {
+        Path dir = dir(cloud, buildName);
+        Path recordFile = dir.resolve(RECORD);
+        if (!Files.exists(recordFile)) {
+            return Files.isDirectory(dir) && hasImageFile(dir)
+                    ? new Inspection(Status.CORRUPT, Optional.empty(), "an image without its " + RECORD)
+                    : new Inspection(Status.ABSENT, Optional.empty(), "");
+        }
+        Record record;
+        try {
+            record = read(recordFile);
+        } catch (IllegalArgumentException | IOException e) {
+            return new Inspection(Status.CORRUPT, Optional.empty(), RECORD + " is unreadable (" + e.getMessage() + ")");
+        }
+        if (!record.buildName().equals(buildName)) {
+            return new Inspection(Status.CORRUPT, Optional.of(record), RECORD + " names build " + record.buildName());
+        }
+        Path image = dir.resolve(record.file());
+        try {
+            if (!Files.isRegularFile(image) || Files.size(image) != record.size()) {
+                return new Inspection(Status.CORRUPT, Optional.of(record),
+                        record.file() + " is missing or not the size " + RECORD + " records");
+            }
+        } catch (IOException e) {
+            return new Inspection(Status.CORRUPT, Optional.of(record), AtomicFiles.describe(e));
+        }
+        if (!record.inputHash().equals(expectedHash)) {
+            return new Inspection(Status.STALE, Optional.of(record), "its inputs changed since it was built");
+        }
+        return new Inspection(Status.CURRENT, Optional.of(record), "");
+    }
+
+    public void remove(String cloud, String buildName) {
+        Path dir = dir(cloud, buildName);
+        try {
+            FileTrees.deleteRecursively(dir);
+        } catch (IOException e) {
+            throw new BuildException("cannot remove the local image " + dir + ": " + AtomicFiles.describe(e));
+        }
+    }
+
+    /** Writes image.yaml last, so a record only ever stands beside a finished image. */
+    public static void write(Path dir, Record record) {
+        try {
+            AtomicFiles.writeString(dir.resolve(RECORD), ConfigsYaml.mapper().writeValueAsString(record.toMap()));
+        } catch (JsonProcessingException e) {
+            throw new BuildException("cannot write " + dir.resolve(RECORD) + ": " + e.getOriginalMessage());
+        }
+    }
+
+    static Record read(Path file) throws IOException {
+        JsonNode node;
+        try {
+            node = ConfigsYaml.mapper().readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not YAML: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("not a mapping");
+        }
+        String file1 = text(node, "file");
+        if (file1.contains("/") || file1.startsWith(".")) {
+            throw new IllegalArgumentException("file '" + file1 + "' is not a plain file name");
+        }
+        return new Record(text(node, "variant"), text(node, "build_name"), text(node, "image_name"),
+                (int) number(node, "revision"), text(node, "format"), file1, number(node, "size"),
+                text(node, "sha256"), text(node, "input_hash"), text(node, "built"));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isValueNode() || value.asText().isBlank()) {
+            throw new IllegalArgumentException("no " + field);
+        }
+        return value.asText();
+    }
+
+    private static long number(JsonNode node, String field) {
+        String text = text(node, field);
+        try {
+            long value = Long.parseLong(text);
+            if (value < 0 || value > Integer.MAX_VALUE && field.equals("revision")) {
+                throw new IllegalArgumentException(field + " " + text + " is out of range");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(field + " '" + text + "' is not a number");
+        }
+    }
+
+    private static boolean hasImageFile(Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith("image."));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.cloudimages.plan;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.cloudimages.cloud.CloudAdapters;
+import dev.cloudimages.config.ConfigsStep;
+import dev.cloudimages.config.ConfigsYaml;
+import dev.cloudimages.config.ResolvedVariant;
+import dev.cloudimages.support.BuildClock;
+import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Log;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The plan step, run by every step after configs: select variants with --only/--skip, decide
+ * their actions, write work/actions.yaml and show the plan as a table. The plan is worked out
+ * afresh every run from configs, local images and the clouds; actions.yaml is a report, never
+ * read back, so a hand-edited one cannot steer a build.
+ */
+public final class PlanStep {
+
+    public record Inputs(List<ResolvedVariant> variants, Step step, boolean revise, List<String> only,
+                         List<String> skip, Path workDir, CloudAdapters clouds,
+                         List<InputHash.BuilderInput> builderInputs, BuildClock clock) {
+    }
+
+    public record Outputs(Plan plan, Path actionsYaml) {
+    }
+
+    private final Log log;
+    private final PrintStream out;
+
+    public PlanStep(Log log, PrintStream out) {
+        this.log = log;
+        this.out = out;
+    }
+
+    public Outputs run(Inputs inputs) {
+        List<ResolvedVariant> selected = inputs.variants().stream()
+                .filter(v -> ConfigsStep.selects(v, inputs.only(), inputs.skip())).toList();
+        log.info("Planning %s for %d variant(s)%s", inputs.step().label(), selected.size(),
+                inputs.revise() ? " with --revise" : "");
+        Planner planner = new Planner(new LocalImages(inputs.workDir().resolve("images")), inputs.clouds(),
+                new InputHash(inputs.workDir().resolve("scripts"), inputs.builderInputs()), inputs.clock(), log);
+        Plan plan = planner.plan(selected, inputs.step(), inputs.revise());
+
+        Path yaml = inputs.workDir().resolve("actions.yaml");
+        ConfigsYaml.replaceReport(yaml, render(plan), log);
+        out.print(PlanTable.render(plan));
+        out.flush();
+        if (plan.nothingToDo()) {
+            log.info("Nothing to do: every selected variant is up to date for '%s'", inputs.step().label());
+        }
+        return new Outputs(plan, yaml);
+    }
+
+    static String render(Plan plan) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        for (VariantPlan variant : plan.variants()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("cloud", variant.cloud());
+            entry.put("build_name", variant.buildName());
+            entry.put("image_name", variant.imageName());
+            entry.put("revision", variant.revision());
+            entry.put("end_of_life", variant.endOfLife());
+            entry.put("actions", variant.actions().stream().map(Action::label).toList());
+            entry.put("local", variant.local().name().toLowerCase(java.util.Locale.ROOT));
+            entry.put("remote", variant.remote().map(VariantPlan.RemoteState::describe).orElse("unknown"));
+            entry.put("input_hash", variant.inputHash());
+            entry.put("why", String.join("; ", variant.why()));
+            document.put(variant.key(), entry);
+        }
+        try {
+            return ConfigsYaml.mapper().writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new BuildException("cannot render actions.yaml: " + e.getOriginalMessage());
+        }
+    }
+
+    /** The variants an action is planned for, as "key (image name)", for messages. */
+    public static List<String> describe(List<VariantPlan> plans) {
+        List<String> names = new ArrayList<>();
+        plans.forEach(p -> names.add(p.key() + " (" + p.imageName() + ")"));
+        return names;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.cloudimages.plan;
+
+import dev.cloudimages.alpine.ReleaseCatalog;
+import dev.cloudimages.cloud.CloudAdapter;
+import dev.cloudimages.cloud.CloudAdapters;
+import dev.cloudimages.cloud.RemoteImage;
+import dev.cloudimages.config.ResolvedVariant;
+import dev.cloudimages.support.BuildClock;
+import dev.cloudimages.support.Log;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Decides each variant's actions for a step (behaviour page, section 4), plus one rule of our
+ * own: a local image whose inputs changed is stale and is rebuilt rather than reused.
+ * For the "state" step nothing is changed; everything else applies --revise as it plans.
+ */
+public final class Planner {
+
+    private final LocalImages localImages;
+    private final CloudAdapters clouds;
+    private final InputHash inputHash;
+    private final BuildClock clock;
+    private final Log log;
+
+    public Planner(LocalImages localImages, CloudAdapters clouds, InputHash inputHash, BuildClock clock, Log log) {
+        this.localImages = localImages;
+        this.clouds = clouds;
+        this.inputHash = inputHash;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    public Plan plan(List<ResolvedVariant> variants, Step step, boolean revise) {
+        Set<String> warnedClouds = new TreeSet<>();
+        List<VariantPlan> plans = new ArrayList<>();
+        boolean revisedAnything = false;
+        for (ResolvedVariant variant : variants) {
+            Planned planned = planOne(variant, step, revise, warnedClouds);
+            revisedAnything |= planned.revised();
+            plans.add(planned.plan());
+        }
+        if (revise && !revisedAnything) {
+            log.warn("--revise: nothing to revise; no selected variant has a local image or a remote image");
+        }
+        return new Plan(step, revise, plans);
+    }
+
+    private record Planned(VariantPlan plan, boolean revised) {
+    }
+
+    private Planned planOne(ResolvedVariant variant, Step step, boolean revise, Set<String> warnedClouds) {
+        String cloud = variant.dimensions().getOrDefault("cloud", String.valueOf(variant.config().get("cloud")));
+        String project = String.valueOf(variant.config().getOrDefault("project", ""));
+        String buildName = ImageNames.buildName(variant);
+        String verb = step.dryRun() ? "would " : "";
+        Set<Action> actions = EnumSet.noneOf(Action.class);
+        actions.addAll(step.wanted());
+        List<String> why = new ArrayList<>();
+        boolean revised = false;
+
+        Optional<CloudAdapter> adapter = adapter(cloud, warnedClouds);
+        Optional<RemoteImage> remote = adapter.flatMap(a -> a.latestBuildImage(project, buildName));
+        LocalImages.Inspection found = localImages.inspect(cloud, buildName, "");
+        LocalImages.Inspection local = found;
+        int revision = remote.map(RemoteImage::revision)
+                .or(() -> found.record().map(LocalImages.Record::revision))
+                .orElse(0);
+
+        if (revise) {
+            if (local.status() != LocalImages.Status.ABSENT) {
+                why.add("--revise: " + verb + "remove local image");
+                if (!step.dryRun()) {
+                    localImages.remove(cloud, buildName);
+                }
+                local = new LocalImages.Inspection(LocalImages.Status.ABSENT, Optional.empty(), "");
+                revised = true;
+            }
+            if (remote.isPresent() && remote.get().published()) {
+                revision = remote.get().revision() + 1;
+                why.add("--revise: " + verb + "bump r" + remote.get().revision() + " to r" + revision
+                        + " (r" + remote.get().revision() + " is published)");
+                revised = true;
+            } else if (remote.isPresent()) {
+                why.add("--revise: " + verb + "remove unpublished " + remote.get().id());
+                if (!step.dryRun()) {
+                    adapter.orElseThrow().removeImage(remote.get());
+                }
+                revised = true;
+            } else if (adapter.isEmpty() && local.record().isEmpty()) {
+                why.add("--revise: cloud state unknown, revision stays r" + revision);
+            }
+            remote = Optional.empty();
+        } else if (remote.isPresent()) {
+            RemoteImage image = remote.get();
+            if (image.imported()) {
+                actions.remove(Action.BUILD);
+                actions.remove(Action.IMPORT);
+                why.add("imported as " + image.id());
+            }
+            if (image.published()) {
+                why.add("published r" + image.revision());
+            }
+        }
+
+        String hash = inputHash.of(variant, revision);
+        if (local.status() != LocalImages.Status.ABSENT) {
+            local = localImages.inspect(cloud, buildName, hash);
+        }
+        switch (local.status()) {
+            case CURRENT -> {
+                actions.remove(Action.BUILD);
+                why.add("built locally");
+            }
+            case STALE -> why.add("local image is stale: " + local.detail());
+            case CORRUPT -> why.add("local image is unusable: " + local.detail());
+            case ABSENT -> {
+                if (actions.contains(Action.BUILD)) {
+                    why.add("no local image");
+                }
+            }
+        }
+        if (adapter.isEmpty()) {
+            why.add("remote state unknown");
+        }
+
+        String endOfLife = remote.map(RemoteImage::endOfLife).filter(e -> !e.isBlank())
+                .orElseGet(() -> endOfLife(variant));
+        List<Action> ordered = actions.stream().sorted().toList();
+        return new Planned(new VariantPlan(variant, buildName, ImageNames.imageName(variant, revision), revision,
+                endOfLife, ordered, local.status(),
+                adapter.isPresent() ? Optional.of(new VariantPlan.RemoteState(remote)) : Optional.empty(),
+                hash, why), revised);
+    }
+
+    private Optional<CloudAdapter> adapter(String cloud, Set<String> warnedClouds) {
+        CloudAdapters.Availability availability = clouds.forCloud(cloud);
+        if (availability.adapter().isEmpty() && warnedClouds.add(cloud)) {
+            log.warn("%s: %s; planning from local state only (import and publish will fail for it)",
+                    cloud, availability.reason());
+        }
+        return availability.adapter();
+    }
+
+    /** The variant's end of life; when unknown, tomorrow, as for edge. */
+    private String endOfLife(ResolvedVariant variant) {
+        Object value = variant.config().get("end_of_life");
+        if (value == null || value.toString().isBlank()) {
+            LocalDate today = clock.todayUtc();
+            return ReleaseCatalog.defaultEndOfLife(today).toString();
+        }
+        return value.toString();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.cloudimages.plan;
+
+import dev.cloudimages.config.ResolvedVariant;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one variant needs for the requested step, and why: its build and image names, the revision
+ * and end of life it will carry, the actions left after looking at local and remote state.
+ * {@code remote} is empty when the variant's cloud could not be asked (no adapter or credentials).
+ */
+public record VariantPlan(ResolvedVariant variant, String buildName, String imageName, int revision,
+                          String endOfLife, List<Action> actions, LocalImages.Status local,
+                          Optional<RemoteState> remote, String inputHash, List<String> why) {
+
+    /** What the cloud said: nothing, or its newest image for the build name. */
+    public record RemoteState(Optional<dev.cloudimages.cloud.RemoteImage> image) {
+        public String describe() {
+            return image.map(i -> i.state() + " r" + i.revision() + " (" + i.id() + ")").orElse("none");
+        }
+    }
+
+    public VariantPlan {
+        actions = List.copyOf(actions);
+        why = List.copyOf(why);
+    }
+
+    public String key() {
+        return variant.key();
+    }
+
+    public String cloud() {
+        return variant.dimensions().getOrDefault("cloud", String.valueOf(variant.config().get("cloud")));
+    }
+
+    public boolean has(Action action) {
+        return actions.contains(action);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.cloudimages.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cloudimages.config.ConfigsYaml;
+import dev.cloudimages.plan.LocalImages;
+import dev.cloudimages.testing.Fixtures;
+import dev.cloudimages.testing.FixtureServer;
+import dev.cloudimages.testing.LockHolder;
+import dev.cloudimages.testing.ProjectCopy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The plan step through the CLI, on the shipped configs: state, actions.yaml, the lock, import. */
+class PlanCliTest {
+
+    private static final String ONE = "3.24-x86_64-uefi-tiny-aws";
+    private static FixtureServer server;
+
+    @TempDir
+    Path project;
+    private final Map<String, String> env = new HashMap<>();
+    private String err;
+    private String out;
+
+    @BeforeAll
+    static void startServer() throws IOException {
+        server = new FixtureServer().serve("/releases.json", Fixtures.releasesJson());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        ProjectCopy.into(project);
+        env.put("ALPINE_RELEASES_URL", server.url("/releases.json"));
+        env.put("SOURCE_DATE_EPOCH", "1795000000"); // 2026-11-18
+    }
+
+    private int run(String... args) {
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        CliContext context = new CliContext(env, project, new PrintStream(outBytes, true, StandardCharsets.UTF_8),
+                new PrintStream(errBytes, true, StandardCharsets.UTF_8), false);
+        int code = Cli.execute(CommandLine.defaultFactory(), context, args);
+        out = outBytes.toString(StandardCharsets.UTF_8);
+        err = errBytes.toString(StandardCharsets.UTF_8);
+        return code;
+    }
+
+    private JsonNode actionsYaml() throws IOException {
+        return ConfigsYaml.mapper().readTree(project.resolve("work/actions.yaml").toFile());
+    }
+
+    private void assertOneLineError(int code, String... expected) {
+        assertEquals(Cli.FAILED, code, err);
+        List<String> errors = err.lines().filter(l -> l.contains(" ERROR ")).toList();
+        assertEquals(1, errors.size(), err);
+        for (String part : expected) {
+            assertTrue(errors.get(0).contains(part), "expected '" + part + "' in: " + errors.get(0));
+        }
+        assertFalse(err.contains("\tat "), err);
+    }
+
+    @Test
+    void stateShowsAndWritesThePlanForEverySelectedVariant() throws IOException {
+        assertEquals(Cli.OK, run("state", "--only", "x86_64", "--skip", "edge"), err);
+
+        JsonNode actions = actionsYaml();
+        assertEquals(36, actions.size(), "3 versions x (bios, uefi) x 2 bootstraps x 3 clouds");
+        JsonNode one = actions.get(ONE);
+        assertEquals("alpine-3.24.1-x86_64-uefi-tiny", one.get("build_name").asText());
+        assertEquals("alpine-3.24.1-x86_64-uefi-tiny-r0", one.get("image_name").asText());
+        assertEquals(0, one.get("revision").asInt());
+        assertEquals("[\"build\",\"import\",\"publish\"]", one.get("actions").toString());
+        assertEquals("absent", one.get("local").asText());
+        assertEquals("unknown", one.get("remote").asText());
+        assertTrue(one.get("input_hash").asText().startsWith("sha256:"));
+        assertTrue(out.startsWith("VARIANT"), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith(ONE) && l.contains("alpine-3.24.1-x86_64-uefi-tiny-r0")
+                && l.contains("build,import,publish") && l.contains("no local image")), out);
+        assertTrue(err.contains("aws: this version of build has no adapter for cloud 'aws'; planning from local state only"),
+                err);
+        assertFalse(Files.exists(project.resolve("work/images")), "state changes nothing");
+    }
+
+    @Test
+    void aCurrentLocalImageMeansNothingToDoForLocal() throws IOException {
+        assertEquals(Cli.OK, run("state", "--only", "3.24", "x86_64", "uefi", "tiny", "aws"), err);
+        JsonNode one = actionsYaml().get(ONE);
+        Path dir = project.resolve("work/images/aws").resolve(one.get("build_name").asText());
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("image.qcow2"), "image");
+        LocalImages.write(dir, new LocalImages.Record(ONE, one.get("build_name").asText(),
+                one.get("image_name").asText(), 0, "qcow2", "image.qcow2", 5, "x",
+                one.get("input_hash").asText(), "2026-11-18T00:00:00Z"));
+
+        assertEquals(Cli.OK, run("local", "--only", "3.24", "x86_64", "uefi", "tiny", "aws"), err);
+        assertTrue(err.contains("Nothing to do"), err);
+        assertEquals("[]", actionsYaml().get(ONE).get("actions").toString());
+
+        // a changed script makes it stale: the plan says so instead of reusing it
+        Files.writeString(project.resolve("work/scripts/setup-tiny"), "\n# changed\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(Cli.OK, run("state", "--only", "3.24", "x86_64", "uefi", "tiny", "aws"), err);
+        assertEquals("stale", actionsYaml().get(ONE).get("local").asText());
+        assertTrue(out.contains("local image is stale"), out);
+    }
+
+    @Test
+    void aDamagedActionsYamlIsRegenerated() throws IOException {
+        assertEquals(Cli.OK, run("state", "--only", "aws"), err);
+        Files.writeString(project.resolve("work/actions.yaml"), "\"3.24: [unclosed\n");
+        Files.writeString(project.resolve("work/configs.yaml"), "{{{");
+        assertEquals(Cli.OK, run("state", "--only", "aws"), err);
+        assertTrue(err.contains("actions.yaml was not valid YAML (damaged or hand-edited); regenerating it"), err);
+        assertTrue(err.contains("configs.yaml was not valid YAML"), err);
+        assertEquals(24, actionsYaml().size());
+    }
+
+    @Test
+    void reviseWithNothingToReviseSaysSo() {
+        assertEquals(Cli.OK, run("state", "--revise", "--only", "aws"), err);
+        assertTrue(err.contains("--revise: nothing to revise"), err);
+    }
+
+    @Test
+    void importAndPublishFailClearlyWithoutACloudAdapter() {
+        assertOneLineError(run("import", "--only", "3.24"), "cannot import 18 variant(s)",
+                "aws: this version of build has no adapter for cloud 'aws'", "gcp:", "oci:", "--skip aws gcp oci");
+        assertOneLineError(run("publish", "--only", "oci"), "cannot publish 24 variant(s)", "oci:");
+    }
+
+    @Test
+    void aSecondBuildOnTheSameWorkDirectoryStopsAtOnce() throws Exception {
+        Process holder = LockHolder.start(project.resolve("work"));
+        try {
+            assertOneLineError(run("state"), "another build is using", "process id " + holder.pid());
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        assertEquals(Cli.OK, run("state", "--only", "aws"), err);
+        assertTrue(err.contains("Taking over a stale lock"), err);
+    }
+}

@@ -1,0 +1,275 @@
+package dev.cloudimages.plan;
+
+import dev.cloudimages.cloud.CloudAdapters;
+import dev.cloudimages.config.ResolvedVariant;
+import dev.cloudimages.support.BuildClock;
+import dev.cloudimages.support.Log;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The plan over step x local image (absent, current, stale) x remote image (none, imported,
+ * published) x --revise, against an in-memory cloud. Remote images are r2 with end of life
+ * 2030-01-01; the variant's own end of life is 2027-05-01.
+ */
+class PlannerTest {
+
+    static final String BUILD = "alpine-3.22.4-x86_64-uefi-tiny";
+    static final String VARIANT_EOL = "2027-05-01";
+    static final String REMOTE_EOL = "2030-01-01";
+
+    @TempDir
+    Path work;
+
+    /**
+     * One row per (local, remote, revise): the actions the plan drops from what the step wants,
+     * the revision and end of life it carries, and what --revise removes outside the dry run.
+     */
+    static Stream<Arguments> table() {
+        String[] rows = {
+                // local    remote     revise  dropped        rev  eol     removes-local removes-remote
+                "absent    none       no      -              0    variant no  no",
+                "current   none       no      build          0    variant no  no",
+                "stale     none       no      -              0    variant no  no",
+                "absent    imported   no      build,import   2    remote  no  no",
+                "current   imported   no      build,import   2    remote  no  no",
+                "stale     imported   no      build,import   2    remote  no  no",
+                "absent    published  no      build,import   2    remote  no  no",
+                "current   published  no      build,import   2    remote  no  no",
+                "stale     published  no      build,import   2    remote  no  no",
+                "absent    none       yes     -              0    variant no  no",
+                "current   none       yes     -              0    variant yes no",
+                "stale     none       yes     -              0    variant yes no",
+                "absent    imported   yes     -              2    variant no  yes",
+                "current   imported   yes     -              2    variant yes yes",
+                "stale     imported   yes     -              2    variant yes yes",
+                "absent    published  yes     -              3    variant no  no",
+                "current   published  yes     -              3    variant yes no",
+                "stale     published  yes     -              3    variant yes no",
+        };
+        List<Arguments> cases = new ArrayList<>();
+        for (Step step : Step.values()) {
+            for (String row : rows) {
+                cases.add(Arguments.of(step, row));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("table")
+    void plansEachCombination(Step step, String row) throws IOException {
+        String[] cell = row.trim().split("\\s+");
+        String localState = cell[0];
+        String remoteState = cell[1];
+        boolean revise = cell[2].equals("yes");
+        Set<Action> dropped = EnumSet.noneOf(Action.class);
+        if (!cell[3].equals("-")) {
+            Arrays.stream(cell[3].split(",")).map(a -> Action.valueOf(a.toUpperCase())).forEach(dropped::add);
+        }
+        int revision = Integer.parseInt(cell[4]);
+        String endOfLife = cell[5].equals("remote") ? REMOTE_EOL : VARIANT_EOL;
+        boolean removesLocal = cell[6].equals("yes") && !step.dryRun();
+        boolean removesRemote = cell[7].equals("yes") && !step.dryRun();
+
+        FakeCloud cloud = new FakeCloud("aws");
+        if (!remoteState.equals("none")) {
+            cloud.with(BUILD, 2, REMOTE_EOL, remoteState.equals("published"));
+        }
+        ResolvedVariant variant = variant(Map.of());
+        InputHash hash = hash();
+        int localRevision = remoteState.equals("none") ? 0 : 2;
+        if (!localState.equals("absent")) {
+            writeLocalImage(variant, localRevision,
+                    localState.equals("current") ? hash.of(variant, localRevision) : "sha256:old");
+        }
+
+        Plan plan = planner(cloud.adapters(), hash).plan(List.of(variant), step, revise);
+
+        VariantPlan planned = plan.variants().get(0);
+        Set<Action> expected = step.wanted();
+        expected.removeAll(dropped);
+        assertEquals(List.copyOf(expected), planned.actions(), String.join("; ", planned.why()));
+        assertEquals(revision, planned.revision());
+        assertEquals(BUILD + "-r" + revision, planned.imageName());
+        assertEquals(BUILD, planned.buildName());
+        assertEquals(endOfLife, planned.endOfLife());
+        assertEquals(!localState.equals("absent") && !removesLocal,
+                Files.exists(work.resolve("images/aws").resolve(BUILD).resolve(LocalImages.RECORD)));
+        assertEquals(removesRemote ? List.of("img-" + BUILD + "-r2") : List.of(), cloud.removed);
+    }
+
+    @Test
+    void localRevisionCarriesForwardWhenTheCloudCannotBeAsked() throws IOException {
+        ResolvedVariant variant = variant(Map.of());
+        InputHash hash = hash();
+        writeLocalImage(variant, 4, hash.of(variant, 4));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        CloudAdapters none = new CloudAdapters(Map.of(), Map.of());
+
+        Plan plan = planner(none, hash, log).plan(List.of(variant), Step.LOCAL, false);
+
+        VariantPlan planned = plan.variants().get(0);
+        assertEquals(List.of(), planned.actions());
+        assertEquals(4, planned.revision());
+        assertTrue(planned.remote().isEmpty());
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("aws: this version of build has no adapter"),
+                log.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void changingAScriptMakesTheLocalImageStale() throws IOException {
+        ResolvedVariant variant = variant(Map.of());
+        InputHash hash = hash();
+        writeLocalImage(variant, 0, hash.of(variant, 0));
+        FakeCloud cloud = new FakeCloud("aws");
+        assertEquals(List.of(), planner(cloud.adapters(), hash).plan(List.of(variant), Step.LOCAL, false)
+                .variants().get(0).actions());
+
+        Files.writeString(work.resolve("scripts/setup"), "#!/bin/sh\necho changed\n");
+        VariantPlan planned = planner(cloud.adapters(), hash).plan(List.of(variant), Step.LOCAL, false)
+                .variants().get(0);
+
+        assertEquals(List.of(Action.BUILD), planned.actions());
+        assertEquals(LocalImages.Status.STALE, planned.local());
+        assertTrue(String.join(";", planned.why()).contains("stale"), planned.why().toString());
+    }
+
+    @Test
+    void changingScriptDataOrConfigChangesTheHashButPublishSettingsDoNot() throws IOException {
+        InputHash hash = hash();
+        ResolvedVariant variant = variant(Map.of());
+        String before = hash.of(variant, 0);
+        assertEquals(before, hash.of(variant(Map.of("regions", Map.of("ALL", false))), 0));
+        assertFalse(before.equals(hash.of(variant(Map.of("packages", "add: more")), 0)));
+        assertFalse(before.equals(hash.of(variant, 1)));
+        Files.writeString(work.resolve("scripts/setup.d/data"), "other");
+        assertFalse(before.equals(hash.of(variant, 0)));
+        assertFalse(hash().of(variant, 0).equals(new InputHash(work.resolve("scripts"),
+                List.of(new InputHash.BuilderInput("run", "v2".getBytes(StandardCharsets.UTF_8)))).of(variant, 0)));
+    }
+
+    @Test
+    void aDamagedRecordIsNeverTrusted() throws IOException {
+        ResolvedVariant variant = variant(Map.of());
+        InputHash hash = hash();
+        writeLocalImage(variant, 0, hash.of(variant, 0));
+        Path dir = work.resolve("images/aws").resolve(BUILD);
+        LocalImages images = new LocalImages(work.resolve("images"));
+
+        Files.writeString(dir.resolve("image.qcow2"), "truncated");
+        assertEquals(LocalImages.Status.CORRUPT, images.inspect("aws", BUILD, hash.of(variant, 0)).status());
+
+        writeLocalImage(variant, 0, hash.of(variant, 0));
+        Files.writeString(dir.resolve(LocalImages.RECORD), "variant: [unclosed\n");
+        LocalImages.Inspection inspection = images.inspect("aws", BUILD, hash.of(variant, 0));
+        assertEquals(LocalImages.Status.CORRUPT, inspection.status());
+        assertTrue(inspection.detail().contains("unreadable"), inspection.detail());
+
+        VariantPlan planned = planner(new FakeCloud("aws").adapters(), hash).plan(List.of(variant), Step.LOCAL, false)
+                .variants().get(0);
+        assertEquals(List.of(Action.BUILD), planned.actions());
+    }
+
+    @Test
+    void reviseWithNothingToReviseSaysSo() {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        planner(new FakeCloud("aws").adapters(), hash(), log).plan(List.of(variant(Map.of())), Step.LOCAL, true);
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("--revise: nothing to revise"),
+                log.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void unknownEndOfLifeIsTomorrow() {
+        Map<String, Object> noEol = new LinkedHashMap<>();
+        noEol.put("end_of_life", null);
+        VariantPlan planned = planner(new FakeCloud("aws").adapters(), hash())
+                .plan(List.of(variant(noEol)), Step.LOCAL, false).variants().get(0);
+        assertEquals("2026-11-24", planned.endOfLife());
+    }
+
+    @Test
+    void namesWithARevisionPlaceholderKeepTheirForm() {
+        ResolvedVariant variant = variant(Map.of("name", "alpine-3.22.4-x86_64-r{revision}"));
+        assertEquals("alpine-3.22.4-x86_64", ImageNames.buildName(variant));
+        assertEquals("alpine-3.22.4-x86_64-r7", ImageNames.imageName(variant, 7));
+    }
+
+    private ResolvedVariant variant(Map<String, Object> overrides) {
+        Map<String, String> dimensions = new LinkedHashMap<>();
+        dimensions.put("version", "3.22");
+        dimensions.put("arch", "x86_64");
+        dimensions.put("firmware", "uefi");
+        dimensions.put("bootstrap", "tiny");
+        dimensions.put("cloud", "aws");
+        Map<String, Object> config = new LinkedHashMap<>(dimensions);
+        config.put("project", "test");
+        config.put("name", BUILD);
+        config.put("scripts", List.of("setup"));
+        config.put("script_dirs", List.of("setup.d"));
+        config.put("image_format", "qcow2");
+        config.put("end_of_life", VARIANT_EOL);
+        config.put("regions", Map.of("ALL", true));
+        config.putAll(overrides);
+        if (overrides.containsKey("end_of_life") && overrides.get("end_of_life") == null) {
+            config.remove("end_of_life");
+        }
+        return new ResolvedVariant("3.22-x86_64-uefi-tiny-aws", dimensions, config);
+    }
+
+    private InputHash hash() {
+        try {
+            Files.createDirectories(work.resolve("scripts/setup.d"));
+            if (!Files.exists(work.resolve("scripts/setup"))) {
+                Files.writeString(work.resolve("scripts/setup"), "#!/bin/sh\necho setup\n");
+                Files.writeString(work.resolve("scripts/setup.d/data"), "data");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new InputHash(work.resolve("scripts"),
+                List.of(new InputHash.BuilderInput("run", "v1".getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private void writeLocalImage(ResolvedVariant variant, int revision, String inputHash) throws IOException {
+        Path dir = work.resolve("images/aws").resolve(BUILD);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("image.qcow2"), "qcow2 bytes");
+        LocalImages.write(dir, new LocalImages.Record(variant.key(), BUILD, BUILD + "-r" + revision, revision,
+                "qcow2", "image.qcow2", Files.size(dir.resolve("image.qcow2")), "abc", inputHash,
+                "2026-11-23T00:00:00Z"));
+    }
+
+    private Planner planner(CloudAdapters clouds, InputHash hash) {
+        return planner(clouds, hash, new ByteArrayOutputStream());
+    }
+
+    private Planner planner(CloudAdapters clouds, InputHash hash, ByteArrayOutputStream log) {
+        return new Planner(new LocalImages(work.resolve("images")), clouds, hash,
+                new BuildClock(Instant.parse("2026-11-23T12:00:00Z"), true),
+                new Log(new PrintStream(log, true, StandardCharsets.UTF_8), false, false));
+    }
+}
