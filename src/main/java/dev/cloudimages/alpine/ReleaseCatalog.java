@@ -88,6 +88,21 @@ public final class ReleaseCatalog {
         return new Release(version, newest.get("version").asText(), endOfLife(branch, today), notesUrl(newest));
     }
 
+    /**
+     * The release whose ISO boots the builder for {@code version}: its own release, or for edge
+     * (which publishes no ISO) the newest stable release; null when the metadata lists none.
+     */
+    public String builderRelease(String version, LocalDate today) {
+        if (!EDGE.equals(version)) {
+            return lookup(version, today).release();
+        }
+        return branches.values().stream()
+                .filter(b -> !EDGE.equals(b.version()) && !b.releases().isEmpty())
+                .max(java.util.Comparator.comparing(Branch::version, ReleaseCatalog::compareVersions))
+                .map(b -> lookup(b.version(), today).release())
+                .orElse(null);
+    }
+
     /** Edge, and a branch whose end of life is not known yet, end tomorrow (as in the reference). */
     public static LocalDate defaultEndOfLife(LocalDate today) {
         return today.plusDays(1);

@@ -2,26 +2,17 @@ package dev.cloudimages.alpine;
 
 import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Fetch;
 import dev.cloudimages.support.Log;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * Fetches releases.json (http, https or file URL) on every resolution, so unattended runs pick up new
  * point releases, and keeps the last good copy in {@code work/cache/} for offline pinning.
  */
 public final class ReleaseFetcher {
-
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path cacheFile;
     private final Log log;
@@ -42,26 +33,10 @@ public final class ReleaseFetcher {
     }
 
     private String download(String url) {
-        URI uri = URI.create(url);
         try {
-            if ("file".equals(uri.getScheme())) {
-                return Files.readString(Path.of(uri), StandardCharsets.UTF_8);
-            }
-            HttpClient client = HttpClient.newBuilder()
-                    .connectTimeout(CONNECT_TIMEOUT)
-                    .followRedirects(HttpClient.Redirect.NORMAL)
-                    .build();
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build();
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            if (response.statusCode() != 200) {
-                throw unreachable(url, "HTTP " + response.statusCode());
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw unreachable(url, AtomicFiles.describe(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unreachable(url, "interrupted");
+            return Fetch.text(url);
+        } catch (Fetch.Failure e) {
+            throw unreachable(url, e.getMessage());
         }
     }
 

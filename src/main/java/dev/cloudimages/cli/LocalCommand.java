@@ -1,5 +1,6 @@
 package dev.cloudimages.cli;
 
+import dev.cloudimages.local.LocalBuildStep;
 import dev.cloudimages.plan.Plan;
 import dev.cloudimages.plan.Step;
 import picocli.CommandLine.Command;
@@ -13,6 +14,9 @@ class LocalCommand extends StepCommand {
         if (plan.nothingToDo()) {
             return Cli.OK;
         }
-        return notAvailableYet("local");
+        CliContext context = build.context();
+        new LocalBuildStep(build.log()).run(new LocalBuildStep.Inputs(plan, context.projectDir().resolve("work"),
+                options.vars(), options.parallel(), options.debug(), context.env(), build.clock()));
+        return Cli.OK;
     }
 }

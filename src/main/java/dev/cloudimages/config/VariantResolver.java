@@ -97,6 +97,10 @@ public final class VariantResolver {
                 Map<String, Object> layer = new LinkedHashMap<>(dimension.layer(version));
                 layer.put("release", release.release());
                 layer.put("end_of_life", release.endOfLife().toString());
+                String builderRelease = releases.builderRelease(version, today);
+                if (builderRelease != null) {
+                    layer.put("builder_release", builderRelease);
+                }
                 if (release.notesUrl() != null) {
                     layer.put("release_notes", release.notesUrl());
                 }

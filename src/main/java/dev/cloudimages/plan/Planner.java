@@ -93,7 +93,7 @@ public final class Planner {
                     adapter.orElseThrow().removeImage(remote.get());
                 }
                 revised = true;
-            } else if (adapter.isEmpty() && local.record().isEmpty()) {
+            } else if (adapter.isEmpty()) {
                 why.add("--revise: cloud state unknown, revision stays r" + revision);
             }
             remote = Optional.empty();

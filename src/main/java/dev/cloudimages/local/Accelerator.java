@@ -1,0 +1,161 @@
+package dev.cloudimages.local;
+
+import dev.cloudimages.support.Log;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Chooses QEMU's accelerator. KVM (HVF on macOS) is used only after a short probe proves a guest
+ * really runs: a kernel without a root file system must panic and, with -no-reboot, end QEMU
+ * within the probe timeout. /dev/kvm can exist while KVM guests hang, so it is never assumed.
+ * Otherwise TCG (software emulation), with a warning. One probe per arch per run.
+ */
+final class Accelerator {
+
+    private final VmTunables tunables;
+    private final Path cacheFile;
+    private final Log log;
+    private final Map<String, String> chosen = new ConcurrentHashMap<>();
+
+    Accelerator(VmTunables tunables, Path cacheDir, Log log) {
+        this.tunables = tunables;
+        this.cacheFile = cacheDir.resolve("accel");
+        this.log = log;
+    }
+
+    String choose(String arch, Path qemuBinary, Path kernel) {
+        return chosen.computeIfAbsent(arch, a -> {
+            if (!tunables.accel().equals("auto")) {
+                return tunables.accel();
+            }
+            // a probe result holds for this QEMU until the host reboots
+            String key = a + " " + hostKey(qemuBinary);
+            java.util.Optional<String> cached = cached(key);
+            if (cached.isPresent()) {
+                log.info("Using %s for %s guests (probed earlier on this boot of the host; accel in --vars to force)",
+                        cached.get().toUpperCase(Locale.ROOT), a);
+                return cached.get();
+            }
+            String decided = decide(a, qemuBinary, kernel);
+            remember(key, decided);
+            return decided;
+        });
+    }
+
+    private java.util.Optional<String> cached(String key) {
+        try {
+            for (String line : Files.readAllLines(cacheFile)) {
+                if (line.startsWith(key + " = ")) {
+                    return java.util.Optional.of(line.substring(key.length() + 3).trim());
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // no cache yet
+        }
+        return java.util.Optional.empty();
+    }
+
+    private synchronized void remember(String key, String accel) {
+        StringBuilder content = new StringBuilder();
+        try {
+            for (String line : Files.readAllLines(cacheFile)) {
+                if (!line.startsWith(key.substring(0, key.indexOf(' ') + 1))) {
+                    content.append(line).append('\n');
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // first entry
+        }
+        content.append(key).append(" = ").append(accel).append('\n');
+        dev.cloudimages.support.AtomicFiles.writeString(cacheFile, content.toString());
+    }
+
+    /** QEMU's identity and the host's boot id: a new QEMU or a reboot probes again. */
+    private static String hostKey(Path qemuBinary) {
+        String bootId = "unknown-boot";
+        try {
+            bootId = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
+        } catch (IOException e) {
+            // not Linux: no boot id, the QEMU identity still counts
+        }
+        try {
+            return qemuBinary + ":" + Files.size(qemuBinary) + ":" + Files.getLastModifiedTime(qemuBinary).toMillis()
+                    + ":" + bootId;
+        } catch (IOException e) {
+            return qemuBinary + ":" + bootId;
+        }
+    }
+
+    private String decide(String arch, Path qemuBinary, Path kernel) {
+        String hostArch = hostArch();
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String candidate = os.contains("mac") ? "hvf" : "kvm";
+        if (!arch.equals(hostArch)) {
+            log.info("Using TCG (software emulation) for %s guests on this %s host", arch, hostArch);
+            return "tcg";
+        }
+        if (candidate.equals("kvm") && !(Files.isReadable(Path.of("/dev/kvm")) && Files.isWritable(Path.of("/dev/kvm")))) {
+            log.warn("KVM is not available (/dev/kvm missing or not accessible); using TCG, which is slower");
+            return "tcg";
+        }
+        if (probe(arch, qemuBinary, kernel, candidate)) {
+            log.info("Using %s for %s guests (probe passed)", candidate.toUpperCase(Locale.ROOT), arch);
+            return candidate;
+        }
+        return "tcg";
+    }
+
+    private boolean probe(String arch, Path qemuBinary, Path kernel, String accel) {
+        List<String> command = List.of(qemuBinary.toString(), "-name", QemuCommand.NAME_PREFIX + "accel-probe",
+                "-machine", arch.equals("aarch64") ? "virt" : "q35", "-accel", accel,
+                "-m", "256", "-nodefaults", "-display", "none", "-no-reboot", "-serial", "none",
+                "-kernel", kernel.toString(), "-append", "panic=-1 console=" + QemuCommand.console(arch));
+        Process process = null;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (process.waitFor(tunables.accelProbeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                if (process.exitValue() == 0) {
+                    return true;
+                }
+                log.warn("%s probe failed (QEMU exit %d); using TCG, which is slower", accel.toUpperCase(Locale.ROOT),
+                        process.exitValue());
+                return false;
+            }
+            log.warn("%s probe did not finish within %d s (a %s guest hangs here); using TCG, which is slower",
+                    accel.toUpperCase(Locale.ROOT), tunables.accelProbeTimeout().toSeconds(), accel.toUpperCase(Locale.ROOT));
+            return false;
+        } catch (IOException e) {
+            log.warn("%s probe could not start QEMU (%s); using TCG", accel.toUpperCase(Locale.ROOT), e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly();
+                try {
+                    process.waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    static String hostArch() {
+        String arch = System.getProperty("os.arch", "");
+        return switch (arch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> arch;
+        };
+    }
+}

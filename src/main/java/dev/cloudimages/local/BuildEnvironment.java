@@ -1,0 +1,62 @@
+package dev.cloudimages.local;
+
+import dev.cloudimages.plan.VariantPlan;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The variables the provisioning scripts get (behaviour page, section 5, plus MOTD, NTP_SERVER
+ * and IMAGE_NAME), from a variant's resolved config and its plan, and the env file that carries
+ * them into the builder.
+ */
+public final class BuildEnvironment {
+
+    private BuildEnvironment() {
+    }
+
+    public static Map<String, String> of(VariantPlan plan, boolean debug) {
+        Map<String, Object> c = plan.variant().config();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("DEBUG", Boolean.toString(debug));
+        env.put("ARCH", text(c, "arch"));
+        env.put("BOOTSTRAP", text(c, "bootstrap"));
+        env.put("BUILD_NAME", plan.buildName());
+        env.put("BUILD_REVISION", Integer.toString(plan.revision()));
+        env.put("CLOUD", plan.cloud());
+        env.put("END_OF_LIFE", plan.endOfLife());
+        env.put("FIRMWARE", text(c, "firmware"));
+        env.put("IMAGE_LOGIN", text(c, "login"));
+        env.put("IMAGE_NAME", plan.imageName());
+        env.put("INITFS_FEATURES", text(c, "initfs_features"));
+        env.put("KERNEL_MODULES", text(c, "kernel_modules"));
+        env.put("KERNEL_OPTIONS", text(c, "kernel_options"));
+        env.put("MOTD", text(c, "motd"));
+        env.put("NTP_SERVER", text(c, "ntp_server"));
+        env.put("PACKAGES_ADD", nested(c, "packages", "add"));
+        env.put("PACKAGES_DEL", nested(c, "packages", "del"));
+        env.put("PACKAGES_NOSCRIPTS", nested(c, "packages", "noscripts"));
+        env.put("RELEASE", text(c, "release"));
+        env.put("REPOS", text(c, "repos"));
+        env.put("SERVICES_ENABLE", nested(c, "services", "enable"));
+        env.put("SERVICES_DISABLE", nested(c, "services", "disable"));
+        env.put("VERSION", text(c, "version"));
+        return env;
+    }
+
+    /** Shell assignments, one per line, values single-quoted so nothing in them is interpreted. */
+    public static String envFile(Map<String, String> env) {
+        StringBuilder file = new StringBuilder();
+        env.forEach((name, value) -> file.append(name).append("='").append(value.replace("'", "'\\''")).append("'\n"));
+        return file.toString();
+    }
+
+    private static String text(Map<String, Object> config, String key) {
+        Object value = config.get(key);
+        return value == null ? "" : value.toString();
+    }
+
+    private static String nested(Map<String, Object> config, String key, String field) {
+        return config.get(key) instanceof Map<?, ?> map && map.get(field) != null ? map.get(field).toString() : "";
+    }
+}

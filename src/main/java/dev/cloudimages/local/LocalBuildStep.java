@@ -1,0 +1,377 @@
+package dev.cloudimages.local;
+
+import dev.cloudimages.config.ResolvedVariant;
+import dev.cloudimages.plan.Action;
+import dev.cloudimages.plan.LocalImages;
+import dev.cloudimages.plan.Plan;
+import dev.cloudimages.plan.VariantPlan;
+import dev.cloudimages.support.AtomicFiles;
+import dev.cloudimages.support.BuildClock;
+import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.FileTrees;
+import dev.cloudimages.support.Log;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local step: for every variant planned for a build, boot the builder VM with the variant's
+ * payload, let its scripts install onto a blank disk, convert the disk to the variant's format and
+ * put it, with its checksum, build log and image.yaml, at work/images/&lt;cloud&gt;/&lt;build name&gt;/.
+ * Builds run N at a time; one failing does not stop the others. The finished directory appears
+ * by a rename, so nothing half-built ever stands where an image belongs.
+ */
+public final class LocalBuildStep {
+
+    public record Inputs(Plan plan, Path workDir, List<Path> varsFiles, int parallel, boolean debug,
+                         Map<String, String> env, BuildClock clock) {
+    }
+
+    /** Per-build timings in milliseconds (the benchmark prints them). */
+    public record Timings(long bootToFirstScript, long scripts, long conversion, long total) {
+    }
+
+    public record Built(String key, Path image, Timings timings) {
+    }
+
+    public record Failed(String key, String reason, Path log) {
+    }
+
+    public record Outputs(List<Built> built, List<Failed> failed) {
+    }
+
+    private static final Map<String, String> FORMATS = Map.of("qcow2", "qcow2", "vhd", "vpc", "raw", "raw");
+    private static final DateTimeFormatter ISO_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final Log log;
+    /** What each running build is doing, and since when (nanoTime), for the progress lines. */
+    private record Activity(String what, long since) {
+    }
+
+    private final Map<String, Activity> running = new ConcurrentHashMap<>();
+
+    public LocalBuildStep(Log log) {
+        this.log = log;
+    }
+
+    public Outputs run(Inputs inputs) {
+        List<VariantPlan> builds = inputs.plan().with(Action.BUILD);
+        if (builds.isEmpty()) {
+            return new Outputs(List.of(), List.of());
+        }
+        VmTunables tunables = VmTunables.load(inputs.varsFiles());
+        HostTools tools = new HostTools(inputs.env());
+        for (VariantPlan build : builds) {
+            format(build.variant());
+            tools.find(QemuCommand.binary(build.variant()));
+        }
+        tools.find("qemu-img");
+        tools.find("mformat");
+        Context context = new Context(inputs, tunables, tools, new BootMedia(inputs.workDir().resolve("cache/iso"), log),
+                new Firmware(inputs.workDir().resolve("firmware"), log), new Accelerator(tunables, inputs.workDir().resolve("cache"), log));
+
+        int threads = Math.min(inputs.parallel(), builds.size());
+        log.info("Building %d image(s), %d at a time", builds.size(), threads);
+        Thread hook = new Thread(VmRun::stopAll, "stop-builder-vms");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor();
+        progress.scheduleAtFixedRate(this::progress, 15, 15, TimeUnit.SECONDS);
+        List<Built> built = new ArrayList<>();
+        List<Failed> failed = new ArrayList<>();
+        try {
+            List<Future<Object>> results = new ArrayList<>();
+            for (VariantPlan build : builds) {
+                results.add(pool.submit(() -> buildOne(build, context)));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                Object result = results.get(i).get();
+                if (result instanceof Built b) {
+                    built.add(b);
+                } else {
+                    failed.add((Failed) result);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pool.shutdownNow();
+            throw new BuildException("interrupted; builder VMs stopped");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new BuildException("a build crashed: " + e.getCause());
+        } finally {
+            progress.shutdownNow();
+            pool.shutdownNow();
+            VmRun.stopAll();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down; the hook does its job
+            }
+        }
+        summarise(built, failed);
+        return new Outputs(built, failed);
+    }
+
+    private record Context(Inputs inputs, VmTunables tunables, HostTools tools, BootMedia media, Firmware firmware,
+                           Accelerator accelerator) {
+    }
+
+    private void progress() {
+        long now = System.nanoTime();
+        running.forEach((key, activity) -> log.info("[%s] still %s (%d s)", key, activity.what(),
+                (now - activity.since()) / 1_000_000_000L));
+    }
+
+    /** Builds one variant; returns Built or Failed, never throws for a build's own failure. */
+    private Object buildOne(VariantPlan build, Context context) {
+        String key = build.key();
+        Path workDir = context.inputs().workDir();
+        Path scratch = workDir.resolve("build").resolve(build.cloud()).resolve(build.buildName());
+        Path consoleLog = scratch.resolve("build.log");
+        long started = System.nanoTime();
+        running.put(key, new Activity("preparing", System.nanoTime()));
+        try {
+            FileTrees.deleteRecursively(scratch);
+            Files.createDirectories(scratch);
+            ResolvedVariant variant = build.variant();
+            String arch = QemuCommand.arch(variant);
+            String mirror = text(variant, "mirror");
+            String release = variant.config().containsKey("builder_release") ? text(variant, "builder_release")
+                    : text(variant, "release");
+            BootMedia.BootFiles boot = context.media().prepare(mirror, release, arch);
+
+            Firmware.Uefi uefi = "uefi".equals(variant.config().get("firmware")) ? context.firmware().uefi(arch) : null;
+            Path vars = scratch.resolve("uefi-vars.bin");
+            if (uefi != null) {
+                Firmware.copyVars(uefi, vars);
+            }
+            Path target = scratch.resolve("target.raw");
+            try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
+                file.setLength(size(variant));
+            }
+            Path payload = scratch.resolve("payload.img");
+            PayloadDisk.make(payload, scratch.resolve("payload"), variant, workDir.resolve("scripts"),
+                    BuildEnvironment.of(build, context.inputs().debug()), context.tools());
+
+            Path qemu = context.tools().find(QemuCommand.binary(variant));
+            String accel = context.accelerator().choose(arch, qemu, boot.kernel());
+            List<String> command = QemuCommand.builder(variant, new QemuCommand.BuilderDisks(target, boot.iso(), payload,
+                    scratch.resolve("status.log"), boot.kernel(), boot.initramfs(), vars), uefi, accel,
+                    context.tunables(), qemu);
+            log.debug("[%s] %s", key, String.join(" ", command));
+            log.info("[%s] starting builder VM (%s, %s, %s)", key, arch, uefi == null ? "BIOS" : "UEFI", accel.toUpperCase(Locale.ROOT));
+            running.put(key, new Activity("booting the builder", System.nanoTime()));
+            VmRun.Result result = VmRun.run(command, consoleLog, scratch.resolve("status.log"),
+                    context.tunables().bootTimeout(arch), context.tunables().buildTimeout(arch), listener(key));
+            if (result.outcome() != VmRun.Outcome.SUCCEEDED) {
+                return fail(key, describe(result, context.tunables(), arch), consoleLog, scratch);
+            }
+            running.put(key, new Activity("converting to " + format(variant), System.nanoTime()));
+            long convertStart = System.nanoTime();
+            Path image = publishImage(build, target, consoleLog, context);
+            long ended = System.nanoTime();
+            Timings timings = new Timings(millis(result.firstScript() - result.started()),
+                    millis(result.scriptsDone() - result.firstScript()), millis(ended - convertStart),
+                    millis(ended - started));
+            FileTrees.deleteRecursively(scratch);
+            log.info("[%s] built %s (boot %.1f s, scripts %.1f s, conversion %.1f s, total %.1f s)", key,
+                    workDir.relativize(image), timings.bootToFirstScript() / 1000.0, timings.scripts() / 1000.0,
+                    timings.conversion() / 1000.0, timings.total() / 1000.0);
+            return new Built(key, image, timings);
+        } catch (BuildException e) {
+            return fail(key, e.getMessage(), consoleLog, scratch);
+        } catch (IOException e) {
+            return fail(key, AtomicFiles.describe(e), consoleLog, scratch);
+        } finally {
+            running.remove(key);
+        }
+    }
+
+    private VmRun.Listener listener(String key) {
+        boolean debug = log.isDebug();
+        return new VmRun.Listener() {
+            @Override
+            public void consoleLine(String line) {
+                if (debug) {
+                    log.debug("[%s] | %s", key, line);
+                }
+            }
+
+            @Override
+            public void scriptStarted(String script) {
+                running.put(key, new Activity("running " + script, System.nanoTime()));
+                log.info("[%s] running %s", key, script);
+            }
+
+            @Override
+            public void scriptEnded(String script, int exitCode) {
+                if (exitCode != 0) {
+                    log.warn("[%s] %s exited with status %d", key, script, exitCode);
+                }
+            }
+        };
+    }
+
+    /** Converts the disk and renames the finished directory into place, replacing a stale one. */
+    private Path publishImage(VariantPlan build, Path target, Path consoleLog, Context context) throws IOException {
+        ResolvedVariant variant = build.variant();
+        String format = format(variant);
+        LocalImages images = new LocalImages(context.inputs().workDir().resolve("images"));
+        Path finalDir = images.dir(build.cloud(), build.buildName());
+        Path newDir = finalDir.resolveSibling("." + build.buildName() + ".new");
+        FileTrees.deleteRecursively(newDir);
+        Files.createDirectories(newDir);
+        String file = "image." + format;
+        Path image = newDir.resolve(file);
+        List<String> convert = new ArrayList<>(List.of("qemu-img", "convert", "-f", "raw", "-O", FORMATS.get(format)));
+        if (format.equals("qcow2")) {
+            convert.add("-c");
+        } else if (format.equals("vhd")) {
+            convert.addAll(List.of("-o", "subformat=fixed,force_size=on"));
+        }
+        convert.addAll(List.of(target.toString(), image.toString()));
+        context.tools().run(convert, Duration.ofMinutes(30), Map.of());
+        String sha256 = sha256(image);
+        AtomicFiles.writeString(newDir.resolve(file + ".sha256"), sha256 + "  " + file + "\n");
+        Files.copy(consoleLog, newDir.resolve("build.log"));
+        LocalImages.write(newDir, new LocalImages.Record(build.key(), build.buildName(), build.imageName(),
+                build.revision(), format, file, Files.size(image), sha256, build.inputHash(),
+                ISO_SECONDS.format(context.inputs().clock().now())));
+        FileTrees.deleteRecursively(finalDir);
+        AtomicFiles.moveIntoPlace(newDir, finalDir);
+        return finalDir.resolve(file);
+    }
+
+    private Failed fail(String key, String reason, Path consoleLog, Path scratch) {
+        // keep the log; drop the disks, which are large and half-made
+        for (String partial : List.of("target.raw", "payload.img", "payload", "uefi-vars.bin")) {
+            try {
+                FileTrees.deleteRecursively(scratch.resolve(partial));
+            } catch (IOException ignored) {
+                // best effort: scratch is rebuilt next time
+            }
+        }
+        log.error("[%s] build failed: %s", key, reason);
+        if (Files.isRegularFile(consoleLog)) {
+            List<String> tail = tail(consoleLog, 15);
+            if (!tail.isEmpty()) {
+                log.error("[%s] last lines of %s:", key, consoleLog);
+                tail.forEach(line -> log.error("[%s] | %s", key, line));
+            }
+        }
+        return new Failed(key, reason, Files.isRegularFile(consoleLog) ? consoleLog : null);
+    }
+
+    private static String describe(VmRun.Result result, VmTunables tunables, String arch) {
+        return switch (result.outcome()) {
+            case SCRIPT_FAILED -> "script '" + result.script() + "' exited with status " + result.exitCode();
+            case BOOT_TIMEOUT -> "no script started within the boot timeout (" + tunables.bootTimeout(arch).toSeconds()
+                    + " s; boot_timeout." + arch + " in --vars)";
+            case BUILD_TIMEOUT -> "the build did not finish within " + tunables.buildTimeout(arch).toSeconds()
+                    + " s (build_timeout." + arch + " in --vars)" + (result.script().isEmpty() ? ""
+                    : "; script '" + result.script() + "' was running");
+            case QEMU_DIED -> "QEMU ended (exit " + result.qemuExit() + ") before the scripts finished"
+                    + (result.script().isEmpty() ? "" : "; script '" + result.script() + "' was running");
+            case INTERRUPTED -> "interrupted";
+            case SUCCEEDED -> "succeeded";
+        };
+    }
+
+    private void summarise(List<Built> built, List<Failed> failed) {
+        log.info("Built %d image(s)%s", built.size(), failed.isEmpty() ? "" : ", " + failed.size() + " failed");
+        if (!failed.isEmpty()) {
+            throw new BuildException(failed.size() + " build(s) failed: " + String.join(", ",
+                    failed.stream().map(f -> f.key() + " (" + f.reason() + (f.log() == null ? "" : "; log " + f.log()) + ")")
+                            .toList()));
+        }
+    }
+
+    static String format(ResolvedVariant variant) {
+        String format = String.valueOf(variant.config().getOrDefault("image_format", "qcow2"));
+        if (!FORMATS.containsKey(format)) {
+            throw new BuildException("variant " + variant.key() + ": image_format '" + format
+                    + "' is not one of " + String.join(", ", FORMATS.keySet().stream().sorted().toList()));
+        }
+        return format;
+    }
+
+    /** "1G", "512M", "2048K" or bytes. */
+    static long size(ResolvedVariant variant) {
+        String text = String.valueOf(variant.config().getOrDefault("size", "1G")).trim().toUpperCase(Locale.ROOT);
+        try {
+            long multiplier = switch (text.isEmpty() ? ' ' : text.charAt(text.length() - 1)) {
+                case 'K' -> 1L << 10;
+                case 'M' -> 1L << 20;
+                case 'G' -> 1L << 30;
+                case 'T' -> 1L << 40;
+                default -> 1;
+            };
+            String number = multiplier == 1 ? text : text.substring(0, text.length() - 1);
+            long bytes = Long.parseLong(number.trim()) * multiplier;
+            if (bytes < (16L << 20)) {
+                throw new NumberFormatException();
+            }
+            return bytes;
+        } catch (NumberFormatException e) {
+            throw new BuildException("variant " + variant.key() + ": size '" + variant.config().get("size")
+                    + "' is not a disk size of at least 16M (like 1G or 512M)");
+        }
+    }
+
+    private static String text(ResolvedVariant variant, String key) {
+        Object value = variant.config().get(key);
+        if (value == null || value.toString().isBlank()) {
+            throw new BuildException("variant " + variant.key() + " has no '" + key + "'");
+        }
+        return value.toString();
+    }
+
+    private static List<String> tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return all.subList(Math.max(0, all.size() - lines), all.size());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return List.of();
+        }
+    }
+
+    private static long millis(long nanos) {
+        return Math.max(0, nanos / 1_000_000);
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                digest.update(buffer, 0, read);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new BuildException("cannot read " + file + ": " + AtomicFiles.describe(e));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.cloudimages.local;
+
+import dev.cloudimages.support.AtomicFiles;
+import dev.cloudimages.support.BuildException;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One builder VM from start to power-off: the console goes to a log file (and, line by line, to a
+ * listener); the runner's status lines (BEGIN/END/DONE) come from the virtio serial port's file or,
+ * failing that, from console lines prefixed "build.status: ". The VM is stopped on every way out:
+ * success, failure, timeout, interrupt, and (through {@link #stopAll}) the JVM shutting down.
+ */
+final class VmRun {
+
+    /** How the run ended. */
+    enum Outcome { SUCCEEDED, SCRIPT_FAILED, BOOT_TIMEOUT, BUILD_TIMEOUT, QEMU_DIED, INTERRUPTED }
+
+    /** The end of a run: what happened, which script, and when scripts started and ended (nanoTime). */
+    record Result(Outcome outcome, String script, int exitCode, int qemuExit, long started, long firstScript,
+                  long scriptsDone, long ended) {
+    }
+
+    /** Progress for the caller: the script now running ("" before the first). */
+    interface Listener {
+        void consoleLine(String line);
+
+        void scriptStarted(String script);
+
+        void scriptEnded(String script, int exitCode);
+    }
+
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static final String CONSOLE_STATUS = "build.status: ";
+
+    private VmRun() {
+    }
+
+    /** Stops every VM still running (the shutdown hook's job on Ctrl-C or SIGTERM). */
+    static void stopAll() {
+        for (Process process : LIVE) {
+            process.destroyForcibly();
+        }
+    }
+
+    static Result run(List<String> command, Path consoleLog, Path statusFile, Duration bootTimeout,
+                      Duration buildTimeout, Listener listener) {
+        long started = System.nanoTime();
+        Process process;
+        try {
+            Files.deleteIfExists(statusFile);
+            Files.createFile(statusFile);
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new BuildException("cannot start " + command.get(0) + ": " + AtomicFiles.describe(e));
+        }
+        LIVE.add(process);
+        StatusReader status = new StatusReader(listener);
+        Thread console = consoleThread(process, consoleLog, line -> {
+            listener.consoleLine(line);
+            if (line.startsWith(CONSOLE_STATUS)) {
+                status.line(line.substring(CONSOLE_STATUS.length()));
+            }
+        });
+        try {
+            process.getOutputStream().close();
+            while (true) {
+                status.poll(statusFile);
+                if (status.done != null) {
+                    // the runner is finished; give the guest a moment to power off by itself
+                    boolean exited = process.waitFor(30, TimeUnit.SECONDS);
+                    long ended = System.nanoTime();
+                    int code = exited ? process.exitValue() : -1;
+                    return status.done == 0
+                            ? new Result(Outcome.SUCCEEDED, "", 0, code, started, status.firstScript, status.lastEnd, ended)
+                            : new Result(Outcome.SCRIPT_FAILED, status.failedScript(), status.done, code, started,
+                            status.firstScript, status.lastEnd, ended);
+                }
+                if (!process.isAlive()) {
+                    status.poll(statusFile);
+                    if (status.done != null) {
+                        continue;
+                    }
+                    return new Result(Outcome.QEMU_DIED, status.current, -1, process.exitValue(), started,
+                            status.firstScript, status.lastEnd, System.nanoTime());
+                }
+                long elapsed = System.nanoTime() - started;
+                if (status.firstScript == 0 && elapsed > bootTimeout.toNanos()) {
+                    return new Result(Outcome.BOOT_TIMEOUT, "", -1, -1, started, 0, 0, System.nanoTime());
+                }
+                if (elapsed > buildTimeout.toNanos()) {
+                    return new Result(Outcome.BUILD_TIMEOUT, status.current, -1, -1, started, status.firstScript,
+                            status.lastEnd, System.nanoTime());
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(Outcome.INTERRUPTED, status.current, -1, -1, started, status.firstScript, status.lastEnd,
+                    System.nanoTime());
+        } catch (IOException e) {
+            throw new BuildException("cannot read the build status " + statusFile + ": " + AtomicFiles.describe(e));
+        } finally {
+            stop(process);
+            LIVE.remove(process);
+            try {
+                console.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void stop(Process process) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread consoleThread(Process process, Path consoleLog, Consumer<String> onLine) {
+        Thread thread = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+                 PrintStream log = new PrintStream(Files.newOutputStream(consoleLog), true, StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    String clean = line.replace("\r", "");
+                    log.println(clean);
+                    onLine.accept(clean);
+                }
+            } catch (IOException e) {
+                // the process went away; what was read is in the log
+            }
+        }, "console-" + consoleLog.getFileName());
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** Follows the status channel: "BEGIN name", "END name rc", "DONE rc". */
+    private static final class StatusReader {
+        private final Listener listener;
+        private long offset;
+        private final StringBuilder partial = new StringBuilder();
+        volatile String current = "";
+        volatile long firstScript;
+        volatile long lastEnd;
+        private final List<String[]> ends = new ArrayList<>();
+        volatile Integer done;
+
+        StatusReader(Listener listener) {
+            this.listener = listener;
+        }
+
+        synchronized void poll(Path file) throws IOException {
+            try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+                if (in.length() <= offset) {
+                    return;
+                }
+                in.seek(offset);
+                byte[] bytes = new byte[(int) (in.length() - offset)];
+                in.readFully(bytes);
+                offset += bytes.length;
+                partial.append(new String(bytes, StandardCharsets.UTF_8));
+            }
+            int newline;
+            while ((newline = partial.indexOf("\n")) >= 0) {
+                String line = partial.substring(0, newline).trim();
+                partial.delete(0, newline + 1);
+                line(line);
+            }
+        }
+
+        synchronized void line(String line) {
+            String[] words = line.trim().split("\\s+");
+            if (words.length >= 2 && words[0].equals("BEGIN")) {
+                if (firstScript == 0) {
+                    firstScript = System.nanoTime();
+                }
+                current = words[1];
+                listener.scriptStarted(words[1]);
+            } else if (words.length >= 3 && words[0].equals("END")) {
+                lastEnd = System.nanoTime();
+                ends.add(words);
+                listener.scriptEnded(words[1], parse(words[2]));
+            } else if (words.length >= 2 && words[0].equals("DONE") && done == null) {
+                if (lastEnd == 0) {
+                    lastEnd = System.nanoTime();
+                }
+                done = parse(words[1]);
+            }
+        }
+
+        String failedScript() {
+            return ends.stream().filter(e -> parse(e[2]) != 0).map(e -> e[1]).findFirst()
+                    .or(() -> Optional.ofNullable(current)).orElse("");
+        }
+
+        private static int parse(String number) {
+            try {
+                return Integer.parseInt(number);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+    }
+}
