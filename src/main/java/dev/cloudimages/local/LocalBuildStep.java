@@ -275,8 +275,8 @@ public final class LocalBuildStep {
         if (Files.isRegularFile(consoleLog)) {
             List<String> tail = tail(consoleLog, 15);
             if (!tail.isEmpty()) {
-                log.error("[%s] last lines of %s:", key, consoleLog);
-                tail.forEach(line -> log.error("[%s] | %s", key, line));
+                log.info("[%s] last lines of %s:", key, consoleLog);
+                tail.forEach(line -> log.info("[%s] | %s", key, line));
             }
         }
         return new Failed(key, reason, Files.isRegularFile(consoleLog) ? consoleLog : null);

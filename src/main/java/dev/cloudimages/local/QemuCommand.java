@@ -40,7 +40,7 @@ public final class QemuCommand {
         List<String> args = machine(variant, qemuBinary, accel, tunables, "builder " + variant.key());
         firmware(args, uefi, disks.uefiVars());
         args.addAll(List.of("-kernel", disks.kernel().toString(), "-initrd", disks.initramfs().toString(),
-                "-append", "console=" + console(arch) + " quiet"));
+                "-append", "console=" + console(arch) + " quiet panic=-1"));
         drive(args, "target", disks.target(), "raw", false);
         drive(args, "media", disks.iso(), "raw", true);
         drive(args, "payload", disks.payload(), "raw", false);

@@ -47,7 +47,7 @@ class ConfigsIT {
         server.close();
     }
 
-    private static List<String> launcher() {
+    static List<String> launcher() {
         String nativeImage = System.getProperty("native.image.path");
         if (nativeImage != null && !nativeImage.isBlank() && Files.isExecutable(Path.of(nativeImage))) {
             return List.of(nativeImage);

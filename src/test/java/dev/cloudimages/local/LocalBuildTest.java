@@ -1,0 +1,237 @@
+package dev.cloudimages.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cloudimages.cli.Cli;
+import dev.cloudimages.cli.CliContext;
+import dev.cloudimages.config.ConfigsYaml;
+import dev.cloudimages.testing.BuilderVms;
+import dev.cloudimages.testing.FixtureServer;
+import dev.cloudimages.testing.Fixtures;
+import dev.cloudimages.testing.ProjectCopy;
+import dev.cloudimages.testing.TestBuilder;
+import dev.cloudimages.testing.Tools;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * ./build local on the test overlay, through the real QEMU: the test builder boots, runs the
+ * overlay's scripts, and the images it leaves boot by themselves (SeaBIOS, OVMF, AAVMF). Then
+ * each way a build can fail: nothing at the image path, the log kept, no QEMU left running.
+ */
+class LocalBuildTest {
+
+    private static final String ISO_X86 = "/mirror/v3.24/releases/x86_64/alpine-virt-3.24.1-x86_64.iso";
+    private static FixtureServer server;
+
+    @TempDir
+    Path project;
+    private final Map<String, String> env = new HashMap<>();
+    private String err;
+    private String out;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Tools.require("qemu-system-x86_64", "qemu-system-aarch64", "qemu-img", "mformat", "mcopy");
+        Path builder = TestBuilder.prepare();
+        server = new FixtureServer().serve("/releases.json", Fixtures.releasesJson())
+                .serveTree("/mirror", builder.resolve("mirror"));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        ProjectCopy.into(project);
+        env.put("PATH", System.getenv("PATH"));
+        env.put("ALPINE_RELEASES_URL", server.url("/releases.json"));
+        env.put("ALPINE_MIRROR", server.url("/mirror"));
+        env.put("SOURCE_DATE_EPOCH", "1795000000");
+        Files.writeString(project.resolve("tcg.conf"), "accel = tcg\n");
+    }
+
+    @AfterEach
+    void noBuilderVmSurvives() {
+        assertEquals(List.of(), BuilderVms.running(), "QEMU processes left behind");
+    }
+
+    private int run(String... args) {
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        CliContext context = new CliContext(env, project, new PrintStream(outBytes, true, StandardCharsets.UTF_8),
+                new PrintStream(errBytes, true, StandardCharsets.UTF_8), false);
+        int code = Cli.execute(CommandLine.defaultFactory(), context, args);
+        out = outBytes.toString(StandardCharsets.UTF_8);
+        err = errBytes.toString(StandardCharsets.UTF_8);
+        return code;
+    }
+
+    private Path imageDir(String arch, String firmware) {
+        return project.resolve("work/images/aws/test-3.24.1-" + arch + "-" + firmware);
+    }
+
+    @Test
+    void buildsImagesThatBootForEveryArchAndFirmware() throws Exception {
+        TestBuilder.overlay(project.resolve("overlay"), "");
+        int isoDownloads = server.requests(ISO_X86);
+
+        assertEquals(Cli.OK, run("local", "--custom", "overlay", "--parallel", "2"), err);
+
+        assertTrue(err.contains("Built 3 image(s)"), err);
+        assertTrue(err.contains("probe"), "acceleration is probed, never assumed: " + err);
+        for (String[] variant : List.of(new String[]{"x86_64", "bios"}, new String[]{"x86_64", "uefi"},
+                new String[]{"aarch64", "uefi"})) {
+            Path dir = imageDir(variant[0], variant[1]);
+            Path image = dir.resolve("image.qcow2");
+            assertTrue(Files.isRegularFile(image), dir + " holds " + list(dir));
+            assertEquals(qemuImg("check", image.toString()).contains("No errors were found"), true);
+            assertTrue(qemuImg("info", image.toString()).contains("file format: qcow2"));
+            String sha = Files.readString(dir.resolve("image.qcow2.sha256"));
+            assertEquals(LocalBuildStep.sha256(image) + "  image.qcow2\n", sha);
+            JsonNode record = ConfigsYaml.mapper().readTree(dir.resolve("image.yaml").toFile());
+            assertEquals("test-3.24.1-" + variant[0] + "-" + variant[1] + "-r0", record.get("image_name").asText());
+            assertEquals("2026-11-18T11:06:40Z", record.get("built").asText(), "SOURCE_DATE_EPOCH, not the clock");
+            assertTrue(Files.readString(dir.resolve("build.log")).contains(variant[0] + " " + variant[1]
+                    + " system installed"), "the build log is kept beside the image");
+
+            String console = BuilderVms.boot(image, variant[0], variant[1], project);
+            assertTrue(console.contains("BUILD-TEST-SYSTEM-BOOTED arch=" + variant[0]),
+                    variant[0] + " " + variant[1] + " did not boot its own init:\n" + console);
+        }
+        assertFalse(Files.exists(project.resolve("work/build/aws/test-3.24.1-x86_64-bios")), "scratch is removed");
+
+        // a second run has nothing to do, and the ISO was downloaded once
+        assertEquals(Cli.OK, run("local", "--custom", "overlay"), err);
+        assertTrue(err.contains("Nothing to do"), err);
+        assertEquals(isoDownloads + 1, server.requests(ISO_X86), "the cached ISO is verified, not downloaded again");
+    }
+
+    @Test
+    void aFailingScriptStopsTheBuildAndKeepsItsLog() throws Exception {
+        TestBuilder.overlay(project.resolve("overlay"), "Mandatory { scripts = [ fail, never ] }",
+                "fail", "#!/bin/sh\necho 'about to fail'\nexit 3\n",
+                "never", "#!/bin/sh\necho 'must not run'\n");
+
+        int code = run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf");
+
+        assertBuildFailed(code, "script 'fail' exited with status 3");
+        Path log = project.resolve("work/build/aws/test-3.24.1-x86_64-bios/build.log");
+        assertTrue(Files.readString(log).contains("about to fail"));
+        assertFalse(Files.readString(log).contains("must not run"));
+        assertTrue(err.contains("| about to fail"), "the log's tail is printed: " + err);
+    }
+
+    @Test
+    void aBuildThatRunsTooLongIsStopped() throws Exception {
+        TestBuilder.overlay(project.resolve("overlay"), "Mandatory { scripts = [ hang ] }",
+                "hang", "#!/bin/sh\nsleep 600\n");
+        Files.writeString(project.resolve("tcg.conf"), "accel = tcg\nbuild_timeout.x86_64 = 15s\n");
+
+        assertBuildFailed(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf"),
+                "did not finish within 15 s", "script 'hang' was running");
+    }
+
+    @Test
+    void qemuDyingMidBuildFailsTheBuild() throws Exception {
+        // the guest kernel panics; with -no-reboot QEMU ends
+        TestBuilder.overlay(project.resolve("overlay"), "Mandatory { scripts = [ crash ] }",
+                "crash", "#!/bin/sh\necho 1 > /proc/sys/kernel/sysrq\necho c > /proc/sysrq-trigger\nsleep 60\n");
+
+        assertBuildFailed(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf"),
+                "QEMU ended", "before the scripts finished", "script 'crash' was running");
+    }
+
+    @Test
+    void aBadIsoChecksumIsRefused() throws Exception {
+        TestBuilder.overlay(project.resolve("overlay"), "");
+        try (FixtureServer bad = new FixtureServer()) {
+            byte[] iso = Files.readAllBytes(TestBuilder.prepare().resolve(ISO_X86.substring(1)));
+            bad.serve(ISO_X86, iso).serve(ISO_X86 + ".sha256", "0".repeat(64) + "  alpine-virt-3.24.1-x86_64.iso\n");
+            env.put("ALPINE_MIRROR", bad.url("/mirror"));
+
+            assertBuildFailed(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf"),
+                    "checksum mismatch for " + bad.url(ISO_X86), "the download was discarded");
+        }
+        try (Stream<Path> cached = Files.list(project.resolve("work/cache/iso"))) {
+            assertEquals(List.of(), cached.filter(p -> p.toString().endsWith(".iso")).toList());
+        }
+    }
+
+    @Test
+    void aMissingQemuIsNamedWithItsPackage() throws Exception {
+        TestBuilder.overlay(project.resolve("overlay"), "");
+        env.put("PATH", project.resolve("empty-bin").toString());
+
+        int code = run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf");
+
+        assertEquals(Cli.FAILED, code, err);
+        List<String> errors = err.lines().filter(l -> l.contains(" ERROR ")).toList();
+        assertEquals(1, errors.size(), err);
+        assertTrue(errors.get(0).contains("qemu-system-x86_64 not found on PATH")
+                && errors.get(0).contains("apt-get install qemu-system-x86"), errors.get(0));
+        assertFalse(Files.exists(imageDir("x86_64", "bios")));
+    }
+
+    @Test
+    void badTunablesAreNamed() throws Exception {
+        TestBuilder.overlay(project.resolve("overlay"), "");
+        Files.writeString(project.resolve("bad.conf"), "memroy = 2048\n");
+        int code = run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "bad.conf");
+        assertEquals(Cli.FAILED, code, err);
+        assertTrue(err.contains("unknown tunable 'memroy'"), err);
+    }
+
+    /** Exit 1, the summary names the variant and the reason, no stack trace, no image. */
+    private void assertBuildFailed(int code, String... expected) throws IOException {
+        assertEquals(Cli.FAILED, code, err);
+        List<String> summary = err.lines().filter(l -> l.contains(" ERROR ") && l.contains("build(s) failed")).toList();
+        assertEquals(1, summary.size(), err);
+        for (String part : expected) {
+            assertTrue(summary.get(0).contains(part), "expected '" + part + "' in: " + summary.get(0));
+        }
+        assertTrue(summary.get(0).contains("3.24-x86_64-bios-aws"), summary.get(0));
+        assertFalse(err.contains("\tat "), err);
+        assertFalse(Files.exists(imageDir("x86_64", "bios").resolve("image.qcow2")), "nothing at the image path");
+        assertFalse(Files.exists(project.resolve("work/build/aws/test-3.24.1-x86_64-bios/target.raw")));
+    }
+
+    private static String qemuImg(String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("qemu-img"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), output);
+        return output;
+    }
+
+    private static List<String> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
