@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The launcher and every shell script under scripts/ and .ci/ pass shellcheck (installed by .ci/run). */
+/** The launcher, .ci/run and every shell script the tool ships or the tests use pass shellcheck. */
 class ShellcheckTest {
 
     @Test
@@ -24,9 +24,12 @@ class ShellcheckTest {
         List<String> command = new ArrayList<>(List.of("shellcheck", "--external-sources"));
         command.add(root.resolve("build").toString());
         command.add(root.resolve(".ci/run").toString());
-        try (Stream<Path> scripts = Files.isDirectory(root.resolve("scripts"))
-                ? Files.walk(root.resolve("scripts")) : Stream.empty()) {
-            scripts.filter(Files::isRegularFile).filter(ShellcheckTest::isShellScript).map(Path::toString).forEach(command::add);
+        // the VM scripts, the builder's runner and Alpine hook, and the test builder
+        for (String dir : List.of("scripts", "src/main/resources/dev/cloudimages/local", "src/test/builder")) {
+            try (Stream<Path> scripts = Files.walk(root.resolve(dir))) {
+                scripts.filter(Files::isRegularFile).filter(ShellcheckTest::isShellScript).sorted().map(Path::toString)
+                        .forEach(command::add);
+            }
         }
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

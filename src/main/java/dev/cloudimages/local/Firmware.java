@@ -24,7 +24,7 @@ public final class Firmware {
     public record Uefi(Path code, Path varsTemplate) {
     }
 
-    private record Pair(String code, String vars) {
+    record Pair(String code, String vars) {
     }
 
     private static final long AARCH64_FLASH = 64L << 20;
@@ -51,35 +51,44 @@ public final class Firmware {
                     new Pair("/usr/share/qemu/edk2-aarch64-code.fd", "/usr/share/qemu/edk2-arm-vars.fd")));
 
     private final Path firmwareDir;
+    private final Map<String, List<Pair>> hostPaths;
     private final Log log;
 
     public Firmware(Path firmwareDir, Log log) {
+        this(firmwareDir, HOST_PATHS, log);
+    }
+
+    Firmware(Path firmwareDir, Map<String, List<Pair>> hostPaths, Log log) {
         this.firmwareDir = firmwareDir;
+        this.hostPaths = hostPaths;
         this.log = log;
     }
 
-    /** The UEFI firmware for {@code arch}, installed into work/firmware/ on first use. */
-    public synchronized Uefi uefi(String arch) {
+    /**
+     * The UEFI firmware for {@code arch}, installed into work/firmware/ on first use: the host's,
+     * else the Alpine package of {@code release} from {@code mirror}.
+     */
+    public synchronized Uefi uefi(String arch, String mirror, String release) {
         Path code = firmwareDir.resolve("uefi-" + arch + ".bin");
         Path vars = firmwareDir.resolve("uefi-" + arch + "-vars.bin");
         if (Files.isRegularFile(code) && Files.isRegularFile(vars)) {
             return new Uefi(code, vars);
         }
-        Pair found = hostFirmware(arch).orElseThrow(() -> new BuildException("no UEFI firmware for " + arch
-                + " found on this machine (looked in " + String.join(", ", HOST_PATHS.getOrDefault(arch, List.of())
-                .stream().map(Pair::code).toList()) + "); install it: Debian/Ubuntu "
-                + (arch.equals("aarch64") ? "qemu-efi-aarch64" : "ovmf") + ", Fedora edk2-"
-                + (arch.equals("aarch64") ? "aarch64" : "ovmf") + ", Arch edk2-"
-                + (arch.equals("aarch64") ? "aarch64" : "ovmf") + ", Alpine " + (arch.equals("aarch64") ? "aavmf" : "ovmf")
-                + ", Homebrew qemu"));
-        log.info("Using host UEFI firmware %s for %s", found.code(), arch);
-        install(Path.of(found.code()), code, arch);
-        install(Path.of(found.vars()), vars, arch);
+        Optional<Pair> found = hostFirmware(arch);
+        if (found.isPresent()) {
+            log.info("Using host UEFI firmware %s for %s", found.get().code(), arch);
+            install(Path.of(found.get().code()), code, arch);
+            install(Path.of(found.get().vars()), vars, arch);
+        } else {
+            AlpineFirmware.fetch(mirror, release, arch, code, vars, firmwareDir.resolve("downloads"), log);
+            pad(code, arch);
+            pad(vars, arch);
+        }
         return new Uefi(code, vars);
     }
 
-    static Optional<Pair> hostFirmware(String arch) {
-        return HOST_PATHS.getOrDefault(arch, List.of()).stream()
+    Optional<Pair> hostFirmware(String arch) {
+        return hostPaths.getOrDefault(arch, List.of()).stream()
                 .filter(p -> Files.isRegularFile(Path.of(p.code())) && Files.isRegularFile(Path.of(p.vars())))
                 .findFirst();
     }
@@ -93,16 +102,25 @@ public final class Firmware {
         }
     }
 
+    /** "virt" flash banks are 64 MiB; zero padding is what QEMU expects. */
+    private static void pad(Path file, String arch) {
+        try {
+            if (arch.equals("aarch64") && Files.size(file) < AARCH64_FLASH) {
+                try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+                    raf.setLength(AARCH64_FLASH);
+                }
+            }
+        } catch (IOException e) {
+            throw new BuildException("cannot pad UEFI firmware " + file + ": " + AtomicFiles.describe(e));
+        }
+    }
+
     private void install(Path source, Path target, String arch) {
         Path temp = target.resolveSibling(target.getFileName() + ".part");
         try {
             Files.createDirectories(firmwareDir);
             Files.copy(source, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            if (arch.equals("aarch64") && Files.size(temp) < AARCH64_FLASH) {
-                try (RandomAccessFile file = new RandomAccessFile(temp.toFile(), "rw")) {
-                    file.setLength(AARCH64_FLASH); // "virt" flash banks are 64 MiB; zero padding is what QEMU expects
-                }
-            }
+            pad(temp, arch);
             AtomicFiles.moveIntoPlace(temp, target);
         } catch (IOException e) {
             AtomicFiles.deleteQuietly(temp);

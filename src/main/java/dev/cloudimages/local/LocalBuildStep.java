@@ -160,7 +160,8 @@ public final class LocalBuildStep {
                     : text(variant, "release");
             BootMedia.BootFiles boot = context.media().prepare(mirror, release, arch);
 
-            Firmware.Uefi uefi = "uefi".equals(variant.config().get("firmware")) ? context.firmware().uefi(arch) : null;
+            Firmware.Uefi uefi = "uefi".equals(variant.config().get("firmware"))
+                    ? context.firmware().uefi(arch, mirror, release) : null;
             Path vars = scratch.resolve("uefi-vars.bin");
             if (uefi != null) {
                 Firmware.copyVars(uefi, vars);

@@ -41,8 +41,12 @@ public final class Fetch {
     }
 
     public static String text(String url) throws Failure {
+        return new String(bytes(url), StandardCharsets.UTF_8);
+    }
+
+    public static byte[] bytes(String url) throws Failure {
         try (InputStream in = open(url, TEXT_TIMEOUT).body()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new Failure(AtomicFiles.describe(e), false);
         }

@@ -131,9 +131,17 @@ class ConfigsIT {
         assertFalse(offline.stderr().contains("\tat "), offline.stderr());
         assertFalse(Files.exists(project.resolve("work/configs.yaml")));
 
-        Result later = build(Map.of(), "local", "--only", "aws");
-        assertEquals(1, later.exitCode());
-        assertTrue(later.stderr().contains("step 'local' is not available yet"), later.stderr());
+        Result noMirror = build(Map.of("ALPINE_MIRROR", "http://127.0.0.1:9/alpine"), "local",
+                "--only", "3.24", "x86_64", "bios", "tiny", "aws");
+        assertEquals(1, noMirror.exitCode());
+        assertTrue(noMirror.stderr().contains("cannot fetch the checksum http://127.0.0.1:9/alpine/v3.24/releases/x86_64/"
+                + "alpine-virt-3.24.1-x86_64.iso.sha256"), noMirror.stderr());
+        assertFalse(noMirror.stderr().contains("\tat "), noMirror.stderr());
+
+        Result noAdapter = build(Map.of(), "import", "--only", "aws");
+        assertEquals(1, noAdapter.exitCode());
+        assertTrue(noAdapter.stderr().contains("ERROR cannot import 24 variant(s): aws: this version of build has no"
+                + " adapter for cloud 'aws'"), noAdapter.stderr());
     }
 
     @Test

@@ -1,0 +1,162 @@
+package dev.cloudimages.local;
+
+import dev.cloudimages.support.AtomicFiles;
+import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Fetch;
+import dev.cloudimages.support.Log;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * UEFI firmware from the Alpine repository, for hosts without it installed (as the reference
+ * builder does): the "ovmf" (x86_64) or "aavmf" (aarch64) package of the builder's release,
+ * found through the community repository's APKINDEX and unpacked without apk.
+ */
+final class AlpineFirmware {
+
+    /** Firmware file names inside the packages, in order of preference. */
+    private static final List<String> CODE = List.of("OVMF_CODE.fd", "QEMU_EFI.fd", "AAVMF_CODE.fd");
+    private static final List<String> VARS = List.of("OVMF_VARS.fd", "QEMU_VARS.fd", "AAVMF_VARS.fd");
+
+    private AlpineFirmware() {
+    }
+
+    static String packageName(String arch) {
+        return arch.equals("aarch64") ? "aavmf" : "ovmf";
+    }
+
+    /** Downloads the package and writes its code and vars files to {@code code} and {@code vars}. */
+    static void fetch(String mirror, String release, String arch, Path code, Path vars, Path downloads, Log log) {
+        String name = packageName(arch);
+        String[] parts = release.split("\\.");
+        String branch = parts.length >= 2 ? "v" + parts[0] + "." + parts[1] : "v" + release;
+        String repo = (mirror.endsWith("/") ? mirror.substring(0, mirror.length() - 1) : mirror) + "/" + branch
+                + "/community/" + arch;
+        String version;
+        try {
+            version = indexVersion(Fetch.bytes(repo + "/APKINDEX.tar.gz"), name)
+                    .orElseThrow(() -> new BuildException(repo + "/APKINDEX.tar.gz lists no package '" + name + "'"));
+        } catch (Fetch.Failure e) {
+            throw new BuildException("no UEFI firmware on this machine, and the Alpine repository " + repo
+                    + " cannot be read (" + e.getMessage() + "); install the host's firmware package (Debian/Ubuntu: "
+                    + (arch.equals("aarch64") ? "qemu-efi-aarch64" : "ovmf") + ")");
+        }
+        String url = repo + "/" + name + "-" + version + ".apk";
+        Path apk = downloads.resolve(name + "-" + version + ".apk");
+        log.info("No UEFI firmware for %s on this machine; fetching %s", arch, url);
+        try {
+            Fetch.toFile(url, apk, log);
+        } catch (Fetch.Failure e) {
+            throw new BuildException("cannot download " + url + " (" + e.getMessage() + ")");
+        }
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(apk))) {
+            Tar.read(in, (path, content) -> {
+                String base = path.substring(path.lastIndexOf('/') + 1);
+                if (CODE.contains(base) || VARS.contains(base)) {
+                    files.putIfAbsent(base, content);
+                }
+            });
+        } catch (IOException e) {
+            throw new BuildException("cannot unpack " + apk + ": " + AtomicFiles.describe(e));
+        }
+        byte[] codeBytes = CODE.stream().map(files::get).filter(java.util.Objects::nonNull).findFirst()
+                .orElseThrow(() -> new BuildException(url + " holds none of " + String.join(", ", CODE)));
+        // a missing variable store starts empty; the firmware initialises it
+        byte[] varsBytes = VARS.stream().map(files::get).filter(java.util.Objects::nonNull).findFirst()
+                .orElse(new byte[arch.equals("aarch64") ? 64 << 20 : 128 << 10]);
+        AtomicFiles.write(code, codeBytes);
+        AtomicFiles.write(vars, varsBytes);
+    }
+
+    /** The version of {@code name} in an APKINDEX.tar.gz ("P:name" / "V:version" records). */
+    static java.util.Optional<String> indexVersion(byte[] apkindex, String name) {
+        StringBuilder index = new StringBuilder();
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(apkindex))) {
+            Tar.read(in, (path, content) -> {
+                if (path.equals("APKINDEX")) {
+                    index.append(new String(content, StandardCharsets.UTF_8));
+                }
+            });
+        } catch (IOException e) {
+            throw new BuildException("the Alpine APKINDEX is not a gzipped tar: " + AtomicFiles.describe(e));
+        }
+        for (String record : index.toString().split("\n\n")) {
+            String pkg = null;
+            String version = null;
+            for (String line : record.split("\n")) {
+                if (line.startsWith("P:")) {
+                    pkg = line.substring(2).trim();
+                } else if (line.startsWith("V:")) {
+                    version = line.substring(2).trim();
+                }
+            }
+            if (name.equals(pkg) && version != null) {
+                return java.util.Optional.of(version);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Just enough of ustar to read Alpine's concatenated tar segments. */
+    static final class Tar {
+
+        interface Entry {
+            void accept(String path, byte[] content) throws IOException;
+        }
+
+        static void read(InputStream in, Entry entry) throws IOException {
+            byte[] header = new byte[512];
+            while (readFully(in, header)) {
+                if (isZero(header)) {
+                    continue; // end-of-archive blocks between concatenated segments
+                }
+                String name = field(header, 0, 100);
+                String prefix = field(header, 345, 155);
+                long size = Long.parseLong(field(header, 124, 12).trim().isEmpty() ? "0" : field(header, 124, 12).trim(), 8);
+                char type = (char) header[156];
+                byte[] content = new byte[(int) size];
+                if (!readFully(in, content) && size > 0) {
+                    throw new IOException("truncated tar entry " + name);
+                }
+                long pad = (512 - size % 512) % 512;
+                in.skipNBytes(pad);
+                String path = prefix.isEmpty() ? name : prefix + "/" + name;
+                if (type == '0' || type == 0) {
+                    entry.accept(path.startsWith("./") ? path.substring(2) : path, content);
+                }
+            }
+        }
+
+        private static boolean readFully(InputStream in, byte[] buffer) throws IOException {
+            int read = in.readNBytes(buffer, 0, buffer.length);
+            return read == buffer.length;
+        }
+
+        private static boolean isZero(byte[] block) {
+            for (byte b : block) {
+                if (b != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static String field(byte[] header, int offset, int length) {
+            int end = offset;
+            while (end < offset + length && header[end] != 0) {
+                end++;
+            }
+            return new String(header, offset, end - offset, StandardCharsets.US_ASCII);
+        }
+    }
+}
