@@ -2,17 +2,14 @@ package dev.cloudimages.local;
 
 import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Digests;
 import dev.cloudimages.support.Fetch;
 import dev.cloudimages.support.Log;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -179,20 +176,9 @@ public final class BootMedia {
         }
 
         String digest(Path file) {
-            try (InputStream in = Files.newInputStream(file)) {
-                MessageDigest digest = MessageDigest.getInstance(algorithm.equals("sha256") ? "SHA-256" : "SHA-512");
-                byte[] buffer = new byte[1 << 16];
-                int read;
-                while ((read = in.read(buffer)) >= 0) {
-                    digest.update(buffer, 0, read);
-                }
-                return HexFormat.of().formatHex(digest.digest());
-            } catch (IOException e) {
-                throw new BuildException("cannot read " + file + ": " + AtomicFiles.describe(e));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            return Digests.hex(file, algorithm.equals("sha256") ? "SHA-256" : "SHA-512");
         }
+
     }
 
     private static String stripSlash(String url) {

@@ -20,6 +20,12 @@ public final class QemuCommand {
     public static final String NAME_PREFIX = "cloudimages-build:";
     public static final String STATUS_PORT = "build.status";
 
+    /**
+     * What the Alpine virt ISO's own boot menu passes (its init loads these to find the boot media
+     * and modloop); panic=-1 makes a panicking builder end QEMU (-no-reboot) instead of hanging.
+     */
+    static final String BUILDER_KERNEL_OPTIONS = "modules=loop,squashfs,sd-mod,usb-storage quiet";
+
     /** Where a builder VM's disks, firmware and status channel are. */
     public record BuilderDisks(Path target, Path iso, Path payload, Path status, Path kernel, Path initramfs,
                                Path uefiVars) {
@@ -40,7 +46,7 @@ public final class QemuCommand {
         List<String> args = machine(variant, qemuBinary, accel, tunables, "builder " + variant.key());
         firmware(args, uefi, disks.uefiVars());
         args.addAll(List.of("-kernel", disks.kernel().toString(), "-initrd", disks.initramfs().toString(),
-                "-append", "console=" + console(arch) + " quiet panic=-1"));
+                "-append", BUILDER_KERNEL_OPTIONS + " console=" + console(arch) + " panic=-1"));
         drive(args, "target", disks.target(), "raw", false);
         drive(args, "media", disks.iso(), "raw", true);
         drive(args, "payload", disks.payload(), "raw", false);

@@ -1,0 +1,36 @@
+package dev.cloudimages.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** File checksums as lower-case hex ("SHA-256", "SHA-512"). */
+public final class Digests {
+
+    private Digests() {
+    }
+
+    public static String hex(Path file, String algorithm) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance(algorithm);
+            byte[] buffer = new byte[1 << 16];
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                digest.update(buffer, 0, read);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new BuildException("cannot read " + file + ": " + AtomicFiles.describe(e));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String sha256(Path file) {
+        return hex(file, "SHA-256");
+    }
+}
