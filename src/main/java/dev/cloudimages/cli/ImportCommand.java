@@ -1,7 +1,5 @@
 package dev.cloudimages.cli;
 
-import dev.cloudimages.cloud.CloudSteps;
-import dev.cloudimages.plan.Action;
 import dev.cloudimages.plan.Plan;
 import dev.cloudimages.plan.Step;
 import picocli.CommandLine.Command;
@@ -15,7 +13,6 @@ class ImportCommand extends StepCommand {
         if (plan.nothingToDo()) {
             return Cli.OK;
         }
-        CloudSteps.requireAdapters(plan, clouds(), Action.IMPORT);
         return notAvailableYet("import");
     }
 }

@@ -3,7 +3,11 @@ package dev.cloudimages.cli;
 import dev.cloudimages.cloud.CloudAdapters;
 import dev.cloudimages.config.ConfigsStep;
 import dev.cloudimages.local.BuilderResources;
+import dev.cloudimages.cloud.CloudSteps;
+import dev.cloudimages.plan.Action;
+import dev.cloudimages.plan.LocalImages;
 import dev.cloudimages.plan.Plan;
+import dev.cloudimages.plan.Revisions;
 import dev.cloudimages.plan.PlanStep;
 import dev.cloudimages.plan.Step;
 import dev.cloudimages.support.BuildException;
@@ -12,6 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -58,12 +64,25 @@ abstract class StepCommand implements Callable<Integer> {
                 options.custom(), options.only(), options.skip(), context.env(), build.clock()));
     }
 
-    /** configs, then the plan for {@code step}. */
+    /**
+     * configs, then the plan for {@code step}; for import and publish every planned cloud must be
+     * usable; then, outside the dry run, what --revise removes.
+     */
     Plan plan(BuildOptions options, Step step) {
         ConfigsStep.Outputs configs = configs(options);
         CliContext context = build.context();
-        return new PlanStep(build.log(), context.out()).run(new PlanStep.Inputs(configs.resolution().variants(),
-                step, options.revise(), options.only(), options.skip(), context.projectDir().resolve("work"),
-                clouds(), BuilderResources.hashInputs(), build.clock())).plan();
+        Path workDir = context.projectDir().resolve("work");
+        Plan plan = new PlanStep(build.log(), context.out()).run(new PlanStep.Inputs(configs.resolution().variants(),
+                step, options.revise(), options.only(), options.skip(), workDir, clouds(),
+                BuilderResources.hashInputs(), build.clock())).plan();
+        for (Action action : List.of(Action.PUBLISH, Action.IMPORT)) {
+            if (step != Step.STATE && step.wanted().contains(action)) {
+                CloudSteps.requireAdapters(plan, clouds(), action);
+            }
+        }
+        if (!step.dryRun()) {
+            Revisions.apply(plan, new LocalImages(workDir.resolve("images")), clouds(), build.log());
+        }
+        return plan;
     }
 }

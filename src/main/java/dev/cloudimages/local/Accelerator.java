@@ -1,5 +1,6 @@
 package dev.cloudimages.local;
 
+import dev.cloudimages.support.ChildProcesses;
 import dev.cloudimages.support.Log;
 
 import java.io.IOException;
@@ -31,7 +32,8 @@ final class Accelerator {
     }
 
     String choose(String arch, Path qemuBinary, Path kernel) {
-        return chosen.computeIfAbsent(arch, a -> {
+        return chosen.computeIfAbsent(arch + " " + qemuBinary, ignored -> {
+            String a = arch;
             if (!tunables.accel().equals("auto")) {
                 return tunables.accel();
             }
@@ -43,9 +45,11 @@ final class Accelerator {
                         cached.get().toUpperCase(Locale.ROOT), a);
                 return cached.get();
             }
-            String decided = decide(a, qemuBinary, kernel);
-            remember(key, decided);
-            return decided;
+            Decision decided = decide(a, qemuBinary, kernel);
+            if (decided.lasting()) {
+                remember(key, decided.accel());
+            }
+            return decided.accel();
         });
     }
 
@@ -93,59 +97,73 @@ final class Accelerator {
         }
     }
 
-    private String decide(String arch, Path qemuBinary, Path kernel) {
+    /** An accelerator, and whether the reason holds until the host reboots (worth caching). */
+    private record Decision(String accel, boolean lasting) {
+    }
+
+    private Decision decide(String arch, Path qemuBinary, Path kernel) {
         String hostArch = hostArch();
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String candidate = os.contains("mac") ? "hvf" : "kvm";
         if (!arch.equals(hostArch)) {
             log.info("Using TCG (software emulation) for %s guests on this %s host", arch, hostArch);
-            return "tcg";
+            return new Decision("tcg", true);
         }
         if (candidate.equals("kvm") && !(Files.isReadable(Path.of("/dev/kvm")) && Files.isWritable(Path.of("/dev/kvm")))) {
             log.warn("KVM is not available (/dev/kvm missing or not accessible); using TCG, which is slower");
-            return "tcg";
+            return new Decision("tcg", false);
         }
-        if (probe(arch, qemuBinary, kernel, candidate)) {
+        Probe probe = probe(arch, qemuBinary, kernel, candidate);
+        if (probe == Probe.PASSED) {
             log.info("Using %s for %s guests (probe passed)", candidate.toUpperCase(Locale.ROOT), arch);
-            return candidate;
+            return new Decision(candidate, true);
         }
-        return "tcg";
+        return new Decision("tcg", probe == Probe.FAILED || probe == Probe.HUNG);
     }
 
-    private boolean probe(String arch, Path qemuBinary, Path kernel, String accel) {
-        List<String> command = List.of(qemuBinary.toString(), "-name", QemuCommand.NAME_PREFIX + "accel-probe",
-                "-machine", arch.equals("aarch64") ? "virt" : "q35", "-accel", accel,
-                "-m", "256", "-nodefaults", "-display", "none", "-no-reboot", "-serial", "none",
-                "-kernel", kernel.toString(), "-append", "panic=-1 console=" + QemuCommand.console(arch));
+    private enum Probe { PASSED, FAILED, HUNG, NOT_RUN }
+
+    private Probe probe(String arch, Path qemuBinary, Path kernel, String accel) {
+        List<String> command = new java.util.ArrayList<>(List.of(qemuBinary.toString(), "-name",
+                QemuCommand.NAME_PREFIX + "accel-probe", "-machine", arch.equals("aarch64") ? "virt" : "q35",
+                "-accel", accel));
+        if (arch.equals("aarch64")) {
+            command.addAll(List.of("-cpu", "host")); // virt's default CPU is 32-bit
+        }
+        command.addAll(List.of("-m", "256", "-nodefaults", "-display", "none", "-no-reboot", "-serial", "none",
+                "-kernel", kernel.toString(), "-append", "panic=-1 console=" + QemuCommand.console(arch)));
         Process process = null;
+        String name = accel.toUpperCase(Locale.ROOT);
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            process = ChildProcesses.start(new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD));
             if (process.waitFor(tunables.accelProbeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 if (process.exitValue() == 0) {
-                    return true;
+                    return Probe.PASSED;
                 }
-                log.warn("%s probe failed (QEMU exit %d); using TCG, which is slower", accel.toUpperCase(Locale.ROOT),
-                        process.exitValue());
-                return false;
+                log.warn("%s probe failed (QEMU exit %d); using TCG, which is slower", name, process.exitValue());
+                return Probe.FAILED;
             }
             log.warn("%s probe did not finish within %d s (a %s guest hangs here); using TCG, which is slower",
-                    accel.toUpperCase(Locale.ROOT), tunables.accelProbeTimeout().toSeconds(), accel.toUpperCase(Locale.ROOT));
-            return false;
+                    name, tunables.accelProbeTimeout().toSeconds(), name);
+            return Probe.HUNG;
         } catch (IOException e) {
-            log.warn("%s probe could not start QEMU (%s); using TCG", accel.toUpperCase(Locale.ROOT), e.getMessage());
-            return false;
+            log.warn("%s probe could not start QEMU (%s); using TCG", name, e.getMessage());
+            return Probe.NOT_RUN;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Probe.NOT_RUN;
         } finally {
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly();
-                try {
-                    process.waitFor(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            if (process != null) {
+                if (process.isAlive()) {
+                    process.destroyForcibly();
+                    try {
+                        process.waitFor(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
+                ChildProcesses.forget(process);
             }
         }
     }

@@ -41,15 +41,16 @@ final class AlpineFirmware {
         String branch = parts.length >= 2 ? "v" + parts[0] + "." + parts[1] : "v" + release;
         String repo = (mirror.endsWith("/") ? mirror.substring(0, mirror.length() - 1) : mirror) + "/" + branch
                 + "/community/" + arch;
-        String version;
+        IndexEntry entry;
         try {
-            version = indexVersion(Fetch.bytes(repo + "/APKINDEX.tar.gz"), name)
+            entry = indexEntry(Fetch.bytes(repo + "/APKINDEX.tar.gz"), name)
                     .orElseThrow(() -> new BuildException(repo + "/APKINDEX.tar.gz lists no package '" + name + "'"));
         } catch (Fetch.Failure e) {
             throw new BuildException("no UEFI firmware on this machine, and the Alpine repository " + repo
                     + " cannot be read (" + e.getMessage() + "); install the host's firmware package (Debian/Ubuntu: "
                     + (arch.equals("aarch64") ? "qemu-efi-aarch64" : "ovmf") + ")");
         }
+        String version = entry.version();
         String url = repo + "/" + name + "-" + version + ".apk";
         Path apk = downloads.resolve(name + "-" + version + ".apk");
         log.info("No UEFI firmware for %s on this machine; fetching %s", arch, url);
@@ -57,6 +58,16 @@ final class AlpineFirmware {
             Fetch.toFile(url, apk, log);
         } catch (Fetch.Failure e) {
             throw new BuildException("cannot download " + url + " (" + e.getMessage() + ")");
+        }
+        try {
+            // the index's size of the package: a cheap check that this is the file it lists
+            if (entry.size() >= 0 && Files.size(apk) != entry.size()) {
+                AtomicFiles.deleteQuietly(apk);
+                throw new BuildException(url + " is " + Files.size(apk) + " bytes but APKINDEX lists " + entry.size()
+                        + "; try again later or another mirror");
+            }
+        } catch (IOException e) {
+            throw new BuildException("cannot read " + apk + ": " + AtomicFiles.describe(e));
         }
         Map<String, byte[]> files = new LinkedHashMap<>();
         try (InputStream in = new GZIPInputStream(Files.newInputStream(apk))) {
@@ -66,8 +77,8 @@ final class AlpineFirmware {
                     files.putIfAbsent(base, content);
                 }
             });
-        } catch (IOException e) {
-            throw new BuildException("cannot unpack " + apk + ": " + AtomicFiles.describe(e));
+        } catch (IOException | RuntimeException e) {
+            throw new BuildException("cannot unpack " + apk + ": " + e.getMessage());
         }
         byte[] codeBytes = CODE.stream().map(files::get).filter(java.util.Objects::nonNull).findFirst()
                 .orElseThrow(() -> new BuildException(url + " holds none of " + String.join(", ", CODE)));
@@ -78,8 +89,12 @@ final class AlpineFirmware {
         AtomicFiles.write(vars, varsBytes);
     }
 
-    /** The version of {@code name} in an APKINDEX.tar.gz ("P:name" / "V:version" records). */
-    static java.util.Optional<String> indexVersion(byte[] apkindex, String name) {
+    /** A package's version and size as the index lists them (size -1 when not listed). */
+    record IndexEntry(String version, long size) {
+    }
+
+    /** The entry of {@code name} in an APKINDEX.tar.gz ("P:name", "V:version", "S:size" records). */
+    static java.util.Optional<IndexEntry> indexEntry(byte[] apkindex, String name) {
         StringBuilder index = new StringBuilder();
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(apkindex))) {
             Tar.read(in, (path, content) -> {
@@ -87,21 +102,24 @@ final class AlpineFirmware {
                     index.append(new String(content, StandardCharsets.UTF_8));
                 }
             });
-        } catch (IOException e) {
-            throw new BuildException("the Alpine APKINDEX is not a gzipped tar: " + AtomicFiles.describe(e));
+        } catch (IOException | RuntimeException e) {
+            throw new BuildException("the Alpine APKINDEX is not a gzipped tar: " + e.getMessage());
         }
         for (String record : index.toString().split("\n\n")) {
             String pkg = null;
             String version = null;
+            long size = -1;
             for (String line : record.split("\n")) {
                 if (line.startsWith("P:")) {
                     pkg = line.substring(2).trim();
                 } else if (line.startsWith("V:")) {
                     version = line.substring(2).trim();
+                } else if (line.startsWith("S:") && line.substring(2).trim().matches("\\d+")) {
+                    size = Long.parseLong(line.substring(2).trim());
                 }
             }
             if (name.equals(pkg) && version != null) {
-                return java.util.Optional.of(version);
+                return java.util.Optional.of(new IndexEntry(version, size));
             }
         }
         return java.util.Optional.empty();

@@ -71,7 +71,7 @@ public final class Firmware {
     public synchronized Uefi uefi(String arch, String mirror, String release) {
         Path code = firmwareDir.resolve("uefi-" + arch + ".bin");
         Path vars = firmwareDir.resolve("uefi-" + arch + "-vars.bin");
-        if (Files.isRegularFile(code) && Files.isRegularFile(vars)) {
+        if (installed(code, arch) && installed(vars, arch)) {
             return new Uefi(code, vars);
         }
         Optional<Pair> found = hostFirmware(arch);
@@ -80,9 +80,17 @@ public final class Firmware {
             install(Path.of(found.get().code()), code, arch);
             install(Path.of(found.get().vars()), vars, arch);
         } else {
-            AlpineFirmware.fetch(mirror, release, arch, code, vars, firmwareDir.resolve("downloads"), log);
-            pad(code, arch);
-            pad(vars, arch);
+            Path codePart = code.resolveSibling(code.getFileName() + ".part");
+            Path varsPart = vars.resolveSibling(vars.getFileName() + ".part");
+            AlpineFirmware.fetch(mirror, release, arch, codePart, varsPart, firmwareDir.resolve("downloads"), log);
+            pad(codePart, arch);
+            pad(varsPart, arch);
+            try {
+                AtomicFiles.moveIntoPlace(codePart, code);
+                AtomicFiles.moveIntoPlace(varsPart, vars);
+            } catch (IOException e) {
+                throw new BuildException("cannot install UEFI firmware into " + firmwareDir + ": " + AtomicFiles.describe(e));
+            }
         }
         return new Uefi(code, vars);
     }
@@ -99,6 +107,14 @@ public final class Firmware {
             Files.copy(uefi.varsTemplate(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new BuildException("cannot copy UEFI variables to " + target + ": " + AtomicFiles.describe(e));
+        }
+    }
+
+    private static boolean installed(Path file, String arch) {
+        try {
+            return Files.isRegularFile(file) && (!arch.equals("aarch64") || Files.size(file) == AARCH64_FLASH);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.cloudimages.local;
 
 import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.ChildProcesses;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,21 +60,23 @@ public final class HostTools {
                 + (pkg.equals("mtools") ? " / mtools" : "") + ")"));
     }
 
-    /** Runs a short host command to completion; its output goes into the message when it fails. */
+    /** Runs a host command to completion within {@code timeout}; its output goes into the message when it fails. */
     public String run(List<String> command, Duration timeout, Map<String, String> extraEnv) {
         List<String> resolved = new ArrayList<>(command);
         resolved.set(0, find(command.get(0)).toString());
-        ProcessBuilder builder = new ProcessBuilder(resolved).redirectErrorStream(true);
-        builder.environment().putAll(extraEnv);
+        Path output = null;
         Process process = null;
         try {
-            process = builder.start();
-            process.getOutputStream().close();
-            byte[] output = process.getInputStream().readAllBytes();
+            output = Files.createTempFile("build-tool-", ".out");
+            ProcessBuilder builder = new ProcessBuilder(resolved).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.environment().putAll(extraEnv);
+            process = ChildProcesses.start(builder);
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new BuildException(String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s");
+                throw new BuildException(command.get(0) + " did not finish within " + timeout.toSeconds() + " s: "
+                        + String.join(" ", command));
             }
-            String text = new String(output, StandardCharsets.UTF_8).trim();
+            String text = Files.readString(output, StandardCharsets.UTF_8).trim();
             if (process.exitValue() != 0) {
                 throw new BuildException(command.get(0) + " failed (exit " + process.exitValue() + "): "
                         + (text.isEmpty() ? String.join(" ", command) : lastLine(text)));
@@ -85,9 +88,13 @@ public final class HostTools {
             Thread.currentThread().interrupt();
             throw new BuildException(command.get(0) + " was interrupted");
         } finally {
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly();
+            if (process != null) {
+                if (process.isAlive()) {
+                    process.destroyForcibly();
+                }
+                ChildProcesses.forget(process);
             }
+            AtomicFiles.deleteQuietly(output);
         }
     }
 

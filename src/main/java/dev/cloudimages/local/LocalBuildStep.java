@@ -8,6 +8,7 @@ import dev.cloudimages.plan.VariantPlan;
 import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildClock;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.ChildProcesses;
 import dev.cloudimages.support.Digests;
 import dev.cloudimages.support.FileTrees;
 import dev.cloudimages.support.Log;
@@ -56,7 +57,9 @@ public final class LocalBuildStep {
     public record Outputs(List<Built> built, List<Failed> failed) {
     }
 
-    private static final Map<String, String> FORMATS = Map.of("qcow2", "qcow2", "vhd", "vpc", "raw", "raw");
+    /** image_format -> qemu-img output format; tar.gz is a raw disk.raw in a gzipped tar (as GCE imports). */
+    private static final Map<String, String> FORMATS = Map.of("qcow2", "qcow2", "vhd", "vpc", "raw", "raw",
+            "tar.gz", "raw");
     private static final DateTimeFormatter ISO_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -89,8 +92,7 @@ public final class LocalBuildStep {
 
         int threads = Math.min(inputs.parallel(), builds.size());
         log.info("Building %d image(s), %d at a time", builds.size(), threads);
-        Thread hook = new Thread(VmRun::stopAll, "stop-builder-vms");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Thread hook = ChildProcesses.installShutdownHook();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor();
         progress.scheduleAtFixedRate(this::progress, 15, 15, TimeUnit.SECONDS);
@@ -118,12 +120,8 @@ public final class LocalBuildStep {
         } finally {
             progress.shutdownNow();
             pool.shutdownNow();
-            VmRun.stopAll();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // already shutting down; the hook does its job
-            }
+            ChildProcesses.killAll();
+            ChildProcesses.removeShutdownHook(hook);
         }
         summarise(built, failed);
         return new Outputs(built, failed);
@@ -182,7 +180,7 @@ public final class LocalBuildStep {
             VmRun.Result result = VmRun.run(command, consoleLog, scratch.resolve("status.log"),
                     context.tunables().bootTimeout(arch), context.tunables().buildTimeout(arch), listener(key));
             if (result.outcome() != VmRun.Outcome.SUCCEEDED) {
-                return fail(key, describe(result, context.tunables(), arch), consoleLog, scratch);
+                return fail(build, describe(result, context.tunables(), arch), consoleLog, scratch);
             }
             running.put(key, new Activity("converting to " + format(variant), System.nanoTime()));
             long convertStart = System.nanoTime();
@@ -191,15 +189,23 @@ public final class LocalBuildStep {
             Timings timings = new Timings(millis(result.firstScript() - result.started()),
                     millis(result.scriptsDone() - result.firstScript()), millis(ended - convertStart),
                     millis(ended - started));
-            FileTrees.deleteRecursively(scratch);
+            try {
+                FileTrees.deleteRecursively(scratch);
+            } catch (IOException e) {
+                log.warn("[%s] could not remove %s: %s", key, scratch, AtomicFiles.describe(e));
+            }
             log.info("[%s] built %s (boot %.1f s, scripts %.1f s, conversion %.1f s, total %.1f s)", key,
                     workDir.relativize(image), timings.bootToFirstScript() / 1000.0, timings.scripts() / 1000.0,
                     timings.conversion() / 1000.0, timings.total() / 1000.0);
             return new Built(key, image, timings);
         } catch (BuildException e) {
-            return fail(key, e.getMessage(), consoleLog, scratch);
+            return fail(build, e.getMessage(), consoleLog, scratch);
         } catch (IOException e) {
-            return fail(key, AtomicFiles.describe(e), consoleLog, scratch);
+            return fail(build, AtomicFiles.describe(e), consoleLog, scratch);
+        } catch (RuntimeException e) {
+            // one build's surprise must not take the others down
+            log.debugTrace(e);
+            return fail(build, "internal error: " + e, consoleLog, scratch);
         } finally {
             running.remove(key);
         }
@@ -236,19 +242,31 @@ public final class LocalBuildStep {
         String format = format(variant);
         LocalImages images = new LocalImages(context.inputs().workDir().resolve("images"));
         Path finalDir = images.dir(build.cloud(), build.buildName());
-        Path newDir = finalDir.resolveSibling("." + build.buildName() + ".new");
+        Path newDir = newDir(context.inputs().workDir().resolve("images"), build);
         FileTrees.deleteRecursively(newDir);
         Files.createDirectories(newDir);
         String file = "image." + format;
         Path image = newDir.resolve(file);
+        boolean tarball = format.equals("tar.gz");
+        Path converted = tarball ? newDir.resolve("disk.raw") : image;
         List<String> convert = new ArrayList<>(List.of("qemu-img", "convert", "-f", "raw", "-O", FORMATS.get(format)));
         if (format.equals("qcow2")) {
             convert.add("-c");
         } else if (format.equals("vhd")) {
-            convert.addAll(List.of("-o", "subformat=fixed,force_size=on"));
+            convert.addAll(List.of("-o", "subformat=dynamic,force_size=on"));
         }
-        convert.addAll(List.of(target.toString(), image.toString()));
+        convert.addAll(List.of(target.toString(), converted.toString()));
         context.tools().run(convert, Duration.ofMinutes(30), Map.of());
+        if (tarball) {
+            // sparse, fixed owner and time, no name or time in the gzip header: the same bytes every build
+            String epoch = Long.toString(context.inputs().clock().now().getEpochSecond());
+            Path tar = newDir.resolve("image.tar");
+            context.tools().run(List.of("tar", "--format=oldgnu", "--sparse", "--owner=0", "--group=0",
+                    "--numeric-owner", "--mtime=@" + epoch, "-cf", tar.toString(), "-C", newDir.toString(), "disk.raw"),
+                    Duration.ofMinutes(30), Map.of());
+            Files.delete(converted);
+            context.tools().run(List.of("gzip", "-n", tar.toString()), Duration.ofMinutes(30), Map.of());
+        }
         String sha256 = sha256(image);
         AtomicFiles.writeString(newDir.resolve(file + ".sha256"), sha256 + "  " + file + "\n");
         Files.copy(consoleLog, newDir.resolve("build.log"));
@@ -260,13 +278,19 @@ public final class LocalBuildStep {
         return finalDir.resolve(file);
     }
 
-    private Failed fail(String key, String reason, Path consoleLog, Path scratch) {
-        // keep the log; drop the disks, which are large and half-made
+    private Failed fail(VariantPlan build, String reason, Path consoleLog, Path scratch) {
+        String key = build.key();
+        // keep the log; drop the disks and any half-converted image, which are large and half-made
+        List<Path> partials = new ArrayList<>();
         for (String partial : List.of("target.raw", "payload.img", "payload", "uefi-vars.bin")) {
+            partials.add(scratch.resolve(partial));
+        }
+        partials.add(newDir(scratch.getParent().getParent().getParent().resolve("images"), build));
+        for (Path partial : partials) {
             try {
-                FileTrees.deleteRecursively(scratch.resolve(partial));
+                FileTrees.deleteRecursively(partial);
             } catch (IOException ignored) {
-                // best effort: scratch is rebuilt next time
+                // best effort: both are rebuilt next time
             }
         }
         log.error("[%s] build failed: %s", key, reason);
@@ -280,6 +304,11 @@ public final class LocalBuildStep {
         return new Failed(key, reason, Files.isRegularFile(consoleLog) ? consoleLog : null);
     }
 
+    /** Where a finished image is assembled before its directory is renamed into place. */
+    private static Path newDir(Path imagesDir, VariantPlan build) {
+        return imagesDir.resolve(build.cloud()).resolve("." + build.buildName() + ".new");
+    }
+
     private static String describe(VmRun.Result result, VmTunables tunables, String arch) {
         return switch (result.outcome()) {
             case SCRIPT_FAILED -> "script '" + result.script() + "' exited with status " + result.exitCode();
@@ -290,6 +319,8 @@ public final class LocalBuildStep {
                     : "; script '" + result.script() + "' was running");
             case QEMU_DIED -> "QEMU ended (exit " + result.qemuExit() + ") before the scripts finished"
                     + (result.script().isEmpty() ? "" : "; script '" + result.script() + "' was running");
+            case NO_POWER_OFF -> "the scripts finished but the builder did not power off cleanly within "
+                    + VmRun.POWER_OFF.toSeconds() + " s (QEMU exit " + result.qemuExit() + "); its disk is not trusted";
             case INTERRUPTED -> "interrupted";
             case SUCCEEDED -> "succeeded";
         };

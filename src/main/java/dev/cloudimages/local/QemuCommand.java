@@ -51,7 +51,7 @@ public final class QemuCommand {
         drive(args, "media", disks.iso(), "raw", true);
         drive(args, "payload", disks.payload(), "raw", false);
         args.addAll(List.of("-device", "virtio-serial-pci,id=vser",
-                "-chardev", "file,id=status,path=" + disks.status(),
+                "-chardev", "file,id=status,path=" + option(disks.status()),
                 "-device", "virtserialport,bus=vser.0,chardev=status,name=" + STATUS_PORT,
                 "-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0"));
         args.addAll(tunables.extraArgs(arch));
@@ -86,13 +86,18 @@ public final class QemuCommand {
         if (uefi == null) {
             return; // BIOS: QEMU's SeaBIOS
         }
-        args.addAll(List.of("-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + uefi.code(),
-                "-drive", "if=pflash,format=raw,unit=1,file=" + vars));
+        args.addAll(List.of("-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + option(uefi.code()),
+                "-drive", "if=pflash,format=raw,unit=1,file=" + option(vars)));
     }
 
     private static void drive(List<String> args, String id, Path file, String format, boolean readOnly) {
-        args.addAll(List.of("-drive", "if=none,id=" + id + ",file=" + file + ",format=" + format
+        args.addAll(List.of("-drive", "if=none,id=" + id + ",file=" + option(file) + ",format=" + format
                 + (readOnly ? ",readonly=on" : ""), "-device", "virtio-blk-pci,drive=" + id));
+    }
+
+    /** A path inside a QEMU option list, where a comma must be doubled. */
+    static String option(Path path) {
+        return path.toString().replace(",", ",,");
     }
 
     static String console(String arch) {

@@ -2,6 +2,7 @@ package dev.cloudimages.local;
 
 import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.ChildProcesses;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,8 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -24,12 +23,15 @@ import java.util.function.Consumer;
  * One builder VM from start to power-off: the console goes to a log file (and, line by line, to a
  * listener); the runner's status lines (BEGIN/END/DONE) come from the virtio serial port's file or,
  * failing that, from console lines prefixed "build.status: ". The VM is stopped on every way out:
- * success, failure, timeout, interrupt, and (through {@link #stopAll}) the JVM shutting down.
+ * success, failure, timeout, interrupt, and (through {@link ChildProcesses}) the JVM shutting down.
  */
 final class VmRun {
 
     /** How the run ended. */
-    enum Outcome { SUCCEEDED, SCRIPT_FAILED, BOOT_TIMEOUT, BUILD_TIMEOUT, QEMU_DIED, INTERRUPTED }
+    enum Outcome { SUCCEEDED, SCRIPT_FAILED, BOOT_TIMEOUT, BUILD_TIMEOUT, QEMU_DIED, NO_POWER_OFF, INTERRUPTED }
+
+    /** How long a guest may take to power off after its runner said DONE. */
+    static final Duration POWER_OFF = Duration.ofSeconds(60);
 
     /** The end of a run: what happened, which script, and when scripts started and ended (nanoTime). */
     record Result(Outcome outcome, String script, int exitCode, int qemuExit, long started, long firstScript,
@@ -45,17 +47,9 @@ final class VmRun {
         void scriptEnded(String script, int exitCode);
     }
 
-    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
     private static final String CONSOLE_STATUS = "build.status: ";
 
     private VmRun() {
-    }
-
-    /** Stops every VM still running (the shutdown hook's job on Ctrl-C or SIGTERM). */
-    static void stopAll() {
-        for (Process process : LIVE) {
-            process.destroyForcibly();
-        }
     }
 
     static Result run(List<String> command, Path consoleLog, Path statusFile, Duration bootTimeout,
@@ -65,11 +59,10 @@ final class VmRun {
         try {
             Files.deleteIfExists(statusFile);
             Files.createFile(statusFile);
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process = ChildProcesses.start(new ProcessBuilder(command).redirectErrorStream(true));
         } catch (IOException e) {
             throw new BuildException("cannot start " + command.get(0) + ": " + AtomicFiles.describe(e));
         }
-        LIVE.add(process);
         StatusReader status = new StatusReader(listener);
         Thread console = consoleThread(process, consoleLog, line -> {
             listener.consoleLine(line);
@@ -82,16 +75,22 @@ final class VmRun {
             while (true) {
                 status.poll(statusFile);
                 if (status.done != null) {
-                    // the runner is finished; give the guest a moment to power off by itself
-                    boolean exited = process.waitFor(30, TimeUnit.SECONDS);
+                    // the runner is finished and has synced; the guest powers off by itself
+                    boolean exited = process.waitFor(POWER_OFF.toMillis(), TimeUnit.MILLISECONDS);
                     long ended = System.nanoTime();
                     int code = exited ? process.exitValue() : -1;
-                    return status.done == 0
+                    if (status.done != 0) {
+                        return new Result(Outcome.SCRIPT_FAILED, status.failedScript(), status.done, code, started,
+                                status.firstScript, status.lastEnd, ended);
+                    }
+                    // a disk is only trusted after a clean power-off
+                    return code == 0
                             ? new Result(Outcome.SUCCEEDED, "", 0, code, started, status.firstScript, status.lastEnd, ended)
-                            : new Result(Outcome.SCRIPT_FAILED, status.failedScript(), status.done, code, started,
-                            status.firstScript, status.lastEnd, ended);
+                            : new Result(Outcome.NO_POWER_OFF, "", 0, code, started, status.firstScript, status.lastEnd,
+                            ended);
                 }
                 if (!process.isAlive()) {
+                    console.join(5000); // the last console lines may still carry the status
                     status.poll(statusFile);
                     if (status.done != null) {
                         continue;
@@ -117,7 +116,7 @@ final class VmRun {
             throw new BuildException("cannot read the build status " + statusFile + ": " + AtomicFiles.describe(e));
         } finally {
             stop(process);
-            LIVE.remove(process);
+            ChildProcesses.forget(process);
             try {
                 console.join(5000);
             } catch (InterruptedException e) {
@@ -144,13 +143,19 @@ final class VmRun {
 
     private static Thread consoleThread(Process process, Path consoleLog, Consumer<String> onLine) {
         Thread thread = new Thread(() -> {
+            PrintStream log;
+            try {
+                log = new PrintStream(Files.newOutputStream(consoleLog), true, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                // still drain the console: a full pipe would stall the guest
+                log = new PrintStream(java.io.OutputStream.nullOutputStream());
+            }
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
-                 PrintStream log = new PrintStream(Files.newOutputStream(consoleLog), true, StandardCharsets.UTF_8)) {
+                    StandardCharsets.UTF_8)); PrintStream out = log) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     String clean = line.replace("\r", "");
-                    log.println(clean);
+                    out.println(clean);
                     onLine.accept(clean);
                 }
             } catch (IOException e) {

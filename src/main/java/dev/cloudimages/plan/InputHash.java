@@ -28,9 +28,13 @@ import java.util.stream.Stream;
  */
 public final class InputHash {
 
-    /** Keys that change where and how an image is shipped, never what is in it. */
-    static final Set<String> PUBLISH_ONLY = Set.of("access", "regions", "cloud_region_url", "cloud_launch_url",
-            "encrypted");
+    /**
+     * Keys left out: those that change where and how an image is shipped, never what is in it, and
+     * end_of_life, which for edge and for branches without a date is "tomorrow" and would make
+     * every image stale each day.
+     */
+    static final Set<String> NOT_HASHED = Set.of("access", "regions", "cloud_region_url", "cloud_launch_url",
+            "encrypted", "end_of_life");
 
     /** A named input of the builder itself. */
     public record BuilderInput(String name, byte[] content) {
@@ -50,7 +54,7 @@ public final class InputHash {
     public String of(ResolvedVariant variant, int revision) {
         MessageDigest digest = sha256();
         Map<String, Object> config = new LinkedHashMap<>(variant.config());
-        PUBLISH_ONLY.forEach(config::remove);
+        NOT_HASHED.forEach(config::remove);
         update(digest, "config", canonical(variant, config));
         update(digest, "revision", Integer.toString(revision).getBytes(StandardCharsets.UTF_8));
         for (String script : strings(variant, "scripts")) {
@@ -73,6 +77,8 @@ public final class InputHash {
                 }
             } catch (IOException e) {
                 throw new BuildException("cannot read " + root + ": " + AtomicFiles.describe(e));
+            } catch (java.io.UncheckedIOException e) {
+                throw new BuildException("cannot read " + root + ": " + AtomicFiles.describe(e.getCause()));
             }
         }
         for (BuilderInput input : builderInputs) {

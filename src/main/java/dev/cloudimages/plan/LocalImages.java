@@ -73,17 +73,18 @@ public final class LocalImages {
         } catch (IllegalArgumentException | IOException e) {
             return new Inspection(Status.CORRUPT, Optional.empty(), RECORD + " is unreadable (" + e.getMessage() + ")");
         }
+        // a record that does not match its image is not believed in any part (no revision from it either)
         if (!record.buildName().equals(buildName)) {
-            return new Inspection(Status.CORRUPT, Optional.of(record), RECORD + " names build " + record.buildName());
+            return new Inspection(Status.CORRUPT, Optional.empty(), RECORD + " names build " + record.buildName());
         }
         Path image = dir.resolve(record.file());
         try {
             if (!Files.isRegularFile(image) || Files.size(image) != record.size()) {
-                return new Inspection(Status.CORRUPT, Optional.of(record),
+                return new Inspection(Status.CORRUPT, Optional.empty(),
                         record.file() + " is missing or not the size " + RECORD + " records");
             }
         } catch (IOException e) {
-            return new Inspection(Status.CORRUPT, Optional.of(record), AtomicFiles.describe(e));
+            return new Inspection(Status.CORRUPT, Optional.empty(), AtomicFiles.describe(e));
         }
         if (!record.inputHash().equals(expectedHash)) {
             return new Inspection(Status.STALE, Optional.of(record), "its inputs changed since it was built");

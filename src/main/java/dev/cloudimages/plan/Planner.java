@@ -38,6 +38,7 @@ public final class Planner {
     }
 
     public Plan plan(List<ResolvedVariant> variants, Step step, boolean revise) {
+        checkNames(variants);
         Set<String> warnedClouds = new TreeSet<>();
         List<VariantPlan> plans = new ArrayList<>();
         boolean revisedAnything = false;
@@ -50,6 +51,25 @@ public final class Planner {
             log.warn("--revise: nothing to revise; no selected variant has a local image or a remote image");
         }
         return new Plan(step, revise, plans);
+    }
+
+    /** A build name is a directory name, and one variant's own: never shared, never a path. */
+    private static void checkNames(List<ResolvedVariant> variants) {
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
+        for (ResolvedVariant variant : variants) {
+            String buildName = ImageNames.buildName(variant);
+            if (!buildName.matches("[A-Za-z0-9][A-Za-z0-9._+-]*")) {
+                throw new dev.cloudimages.support.BuildException("variant " + variant.key() + ": build name '"
+                        + buildName + "' must be letters, digits, '.', '_', '+' and '-' only; check its 'name'");
+            }
+            String cloud = variant.dimensions().getOrDefault("cloud", String.valueOf(variant.config().get("cloud")));
+            String other = seen.putIfAbsent(cloud + "/" + buildName, variant.key());
+            if (other != null) {
+                throw new dev.cloudimages.support.BuildException("variants " + other + " and " + variant.key()
+                        + " have the same build name '" + buildName + "' for cloud " + cloud
+                        + "; add a dimension key to 'name' so each variant's images have their own name");
+            }
+        }
     }
 
     private record Planned(VariantPlan plan, boolean revised) {
@@ -73,12 +93,13 @@ public final class Planner {
                 .or(() -> found.record().map(LocalImages.Record::revision))
                 .orElse(0);
 
+        boolean removeLocal = false;
+        Optional<RemoteImage> removeRemote = Optional.empty();
         if (revise) {
+            // decided here, done later (Revisions.apply), once the whole plan is known to be sound
             if (local.status() != LocalImages.Status.ABSENT) {
                 why.add("--revise: " + verb + "remove local image");
-                if (!step.dryRun()) {
-                    localImages.remove(cloud, buildName);
-                }
+                removeLocal = !step.dryRun();
                 local = new LocalImages.Inspection(LocalImages.Status.ABSENT, Optional.empty(), "");
                 revised = true;
             }
@@ -89,9 +110,7 @@ public final class Planner {
                 revised = true;
             } else if (remote.isPresent()) {
                 why.add("--revise: " + verb + "remove unpublished " + remote.get().id());
-                if (!step.dryRun()) {
-                    adapter.orElseThrow().removeImage(remote.get());
-                }
+                removeRemote = step.dryRun() ? Optional.empty() : remote;
                 revised = true;
             } else if (adapter.isEmpty()) {
                 why.add("--revise: cloud state unknown, revision stays r" + revision);
@@ -136,7 +155,7 @@ public final class Planner {
         return new Planned(new VariantPlan(variant, buildName, ImageNames.imageName(variant, revision), revision,
                 endOfLife, ordered, local.status(),
                 adapter.isPresent() ? Optional.of(new VariantPlan.RemoteState(remote)) : Optional.empty(),
-                hash, why), revised);
+                hash, why, removeLocal, removeRemote), revised);
     }
 
     private Optional<CloudAdapter> adapter(String cloud, Set<String> warnedClouds) {

@@ -9,10 +9,12 @@ import java.util.Optional;
  * What one variant needs for the requested step, and why: its build and image names, the revision
  * and end of life it will carry, the actions left after looking at local and remote state.
  * {@code remote} is empty when the variant's cloud could not be asked (no adapter or credentials).
+ * {@code removeLocal} and {@code removeRemote} are what --revise removes before the step runs.
  */
 public record VariantPlan(ResolvedVariant variant, String buildName, String imageName, int revision,
                           String endOfLife, List<Action> actions, LocalImages.Status local,
-                          Optional<RemoteState> remote, String inputHash, List<String> why) {
+                          Optional<RemoteState> remote, String inputHash, List<String> why,
+                          boolean removeLocal, Optional<dev.cloudimages.cloud.RemoteImage> removeRemote) {
 
     /** What the cloud said: nothing, or its newest image for the build name. */
     public record RemoteState(Optional<dev.cloudimages.cloud.RemoteImage> image) {

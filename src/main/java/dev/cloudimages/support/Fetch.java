@@ -22,6 +22,8 @@ public final class Fetch {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration TEXT_TIMEOUT = Duration.ofSeconds(30);
     private static final long PROGRESS_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
+    /** No data for this long ends a transfer (tests shorten it). */
+    static volatile Duration stall = Duration.ofSeconds(60);
 
     /** Why a URL could not be read ("HTTP 404", "connection refused or host unreachable", ...). */
     public static final class Failure extends Exception {
@@ -45,10 +47,13 @@ public final class Fetch {
     }
 
     public static byte[] bytes(String url) throws Failure {
-        try (InputStream in = open(url, TEXT_TIMEOUT).body()) {
-            return in.readAllBytes();
+        Body body = open(url, TEXT_TIMEOUT);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (InputStream in = body.body(); StallWatch watch = new StallWatch(in)) {
+            copy(in, out, watch, null, null, -1);
+            return out.toByteArray();
         } catch (IOException e) {
-            throw new Failure(AtomicFiles.describe(e), false);
+            throw new Failure(watch(e), false);
         }
     }
 
@@ -59,13 +64,14 @@ public final class Fetch {
             Files.createDirectories(target.toAbsolutePath().getParent());
             temp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".", ".part");
             Body body = open(url, null);
-            try (InputStream in = body.body(); OutputStream out = Files.newOutputStream(temp)) {
-                copyWithProgress(in, out, body.length(), target.getFileName().toString(), log);
+            try (InputStream in = body.body(); OutputStream out = Files.newOutputStream(temp);
+                 StallWatch watch = new StallWatch(in)) {
+                copy(in, out, watch, log, target.getFileName().toString(), body.length());
             }
             AtomicFiles.moveIntoPlace(temp, target);
         } catch (IOException e) {
             AtomicFiles.deleteQuietly(temp);
-            throw new Failure(AtomicFiles.describe(e), false);
+            throw new Failure(watch(e), false);
         } catch (Failure e) {
             AtomicFiles.deleteQuietly(temp);
             throw e;
@@ -110,7 +116,8 @@ public final class Fetch {
         }
     }
 
-    private static void copyWithProgress(InputStream in, OutputStream out, long length, String name, Log log)
+    /** Copies, telling the watch about progress and (when a log is given) logging it every few seconds. */
+    private static void copy(InputStream in, OutputStream out, StallWatch watch, Log log, String name, long length)
             throws IOException {
         byte[] buffer = new byte[1 << 16];
         long copied = 0;
@@ -118,15 +125,70 @@ public final class Fetch {
         long lastReport = started;
         int read;
         while ((read = in.read(buffer)) >= 0) {
+            watch.progressed();
             out.write(buffer, 0, read);
             copied += read;
             long now = System.nanoTime();
-            if (now - lastReport >= PROGRESS_EVERY_NANOS) {
+            if (log != null && now - lastReport >= PROGRESS_EVERY_NANOS) {
                 lastReport = now;
                 log.info("  %s: %s", name, progress(copied, length, now - started));
             }
         }
-        log.info("  %s: %s", name, progress(copied, copied, System.nanoTime() - started));
+        if (log != null) {
+            log.info("  %s: %s", name, progress(copied, copied, System.nanoTime() - started));
+        }
+    }
+
+    /** The reason for a failed read, saying so when it was the watch that ended a stalled transfer. */
+    private static String watch(IOException e) {
+        boolean stalled = StallWatch.STALLED.equals(e.getMessage())
+                || java.util.Arrays.stream(e.getSuppressed()).anyMatch(s -> StallWatch.STALLED.equals(s.getMessage()));
+        return stalled ? StallWatch.STALLED + " (no data for " + stall.toSeconds() + " s)" : AtomicFiles.describe(e);
+    }
+
+    /**
+     * Ends a transfer that stops moving: HTTP timeouts cover only the wait for headers, and a body
+     * that stalls would otherwise hang the build (and every build waiting for the same file).
+     */
+    static final class StallWatch implements AutoCloseable {
+        static final String STALLED = "the transfer stalled";
+        private final InputStream in;
+        private volatile long last = System.nanoTime();
+        private volatile boolean fired;
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread thread = new Thread(r, "stall-watch");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+
+        StallWatch(InputStream in) {
+            this.in = in;
+            timer.scheduleAtFixedRate(this::check, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        void progressed() {
+            last = System.nanoTime();
+        }
+
+        private void check() {
+            if (!fired && System.nanoTime() - last > stall.toNanos()) {
+                fired = true;
+                try {
+                    in.close(); // unblocks the reading thread with an IOException
+                } catch (IOException ignored) {
+                    // closing is all we can do
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            timer.shutdownNow();
+            if (fired) {
+                throw new IOException(STALLED);
+            }
+        }
     }
 
     static String progress(long copied, long length, long nanos) {

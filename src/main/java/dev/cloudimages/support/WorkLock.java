@@ -44,6 +44,11 @@ public final class WorkLock implements AutoCloseable {
             }
             String holder = read(channel);
             if (lock == null) {
+                // the holder writes its pid just after locking; give it a moment
+                for (int i = 0; i < 20 && pid(holder) < 0; i++) {
+                    sleep();
+                    holder = read(channel);
+                }
                 channel.close();
                 throw new BuildException("another build is using " + workDir + " (" + describe(holder)
                         + "); wait for it to finish, or stop it, then run this again");
@@ -52,9 +57,10 @@ public final class WorkLock implements AutoCloseable {
                 log.warn("Taking over a stale lock on %s left by %s, which no longer holds it", workDir,
                         describe(holder));
             }
-            channel.truncate(0);
-            String me = "pid " + ProcessHandle.current().pid() + "\n";
-            channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
+            // write, then trim: the file never reads as empty while held
+            byte[] me = ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
+            channel.write(ByteBuffer.wrap(me), 0);
+            channel.truncate(me.length);
             channel.force(false);
             return new WorkLock(channel, lock);
         } catch (IOException e) {
@@ -74,6 +80,14 @@ public final class WorkLock implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String describe(String holder) {

@@ -129,6 +129,25 @@ class LocalBuildTest {
     }
 
     @Test
+    void imagesComeInTheCloudsFormats() throws Exception {
+        TestBuilder.overlay(project.resolve("overlay"),
+                "Mandatory { WHEN { bios { image_format = \"tar.gz\" }, uefi { image_format = vhd } } }");
+
+        assertEquals(Cli.OK, run("local", "--custom", "overlay", "--only", "x86_64", "--parallel", "2",
+                "--vars", "tcg.conf"), err);
+
+        Path tarball = imageDir("x86_64", "bios").resolve("image.tar.gz");
+        Process tar = new ProcessBuilder("tar", "-tvzf", tarball.toString()).redirectErrorStream(true).start();
+        String listing = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, tar.waitFor(), listing);
+        assertTrue(listing.contains(" 134217728 ") && listing.trim().endsWith("disk.raw"), "GCE's layout: " + listing);
+        assertTrue(listing.contains("0/0"), "owned by root: " + listing);
+        Path vhd = imageDir("x86_64", "uefi").resolve("image.vhd");
+        assertTrue(qemuImg("info", vhd.toString()).contains("file format: vpc"));
+        assertEquals(LocalBuildStep.sha256(vhd) + "  image.vhd\n", Files.readString(vhd.resolveSibling("image.vhd.sha256")));
+    }
+
+    @Test
     void aFailingScriptStopsTheBuildAndKeepsItsLog() throws Exception {
         TestBuilder.overlay(project.resolve("overlay"), "Mandatory { scripts = [ fail, never ] }",
                 "fail", "#!/bin/sh\necho 'about to fail'\nexit 3\n",

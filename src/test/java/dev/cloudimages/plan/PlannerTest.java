@@ -108,6 +108,10 @@ class PlannerTest {
         }
 
         Plan plan = planner(cloud.adapters(), hash).plan(List.of(variant), step, revise);
+        assertEquals(List.of(), cloud.removed, "planning itself removes nothing");
+        assertEquals(!localState.equals("absent"),
+                Files.exists(work.resolve("images/aws").resolve(BUILD).resolve(LocalImages.RECORD)));
+        Revisions.apply(plan, new LocalImages(work.resolve("images")), cloud.adapters(), quietLog());
 
         VariantPlan planned = plan.variants().get(0);
         Set<Action> expected = step.wanted();
@@ -212,6 +216,22 @@ class PlannerTest {
     }
 
     @Test
+    void buildNamesMustBeOwnAndPlain() {
+        ResolvedVariant one = variant(Map.of());
+        ResolvedVariant two = new ResolvedVariant("3.22-x86_64-uefi-cloudinit-aws", one.dimensions(), one.config());
+        dev.cloudimages.support.BuildException shared = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.cloudimages.support.BuildException.class,
+                () -> planner(new FakeCloud("aws").adapters(), hash()).plan(List.of(one, two), Step.LOCAL, false));
+        assertTrue(shared.getMessage().contains("have the same build name"), shared.getMessage());
+
+        ResolvedVariant escaping = variant(Map.of("name", "../../etc"));
+        dev.cloudimages.support.BuildException path = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.cloudimages.support.BuildException.class,
+                () -> planner(new FakeCloud("aws").adapters(), hash()).plan(List.of(escaping), Step.LOCAL, false));
+        assertTrue(path.getMessage().contains("build name '../../etc'"), path.getMessage());
+    }
+
+    @Test
     void namesWithARevisionPlaceholderKeepTheirForm() {
         ResolvedVariant variant = variant(Map.of("name", "alpine-3.22.4-x86_64-r{revision}"));
         assertEquals("alpine-3.22.4-x86_64", ImageNames.buildName(variant));
@@ -261,6 +281,10 @@ class PlannerTest {
         LocalImages.write(dir, new LocalImages.Record(variant.key(), BUILD, BUILD + "-r" + revision, revision,
                 "qcow2", "image.qcow2", Files.size(dir.resolve("image.qcow2")), "abc", inputHash,
                 "2026-11-23T00:00:00Z"));
+    }
+
+    private static Log quietLog() {
+        return new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, false);
     }
 
     private Planner planner(CloudAdapters clouds, InputHash hash) {
