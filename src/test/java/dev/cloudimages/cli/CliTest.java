@@ -2,6 +2,7 @@ package dev.cloudimages.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cloudimages.config.ConfigsYaml;
+import dev.cloudimages.testing.CliRun;
 import dev.cloudimages.testing.Fixtures;
 import dev.cloudimages.testing.FixtureServer;
 import dev.cloudimages.testing.ProjectCopy;
@@ -57,14 +58,10 @@ class CliTest {
     }
 
     private int run(boolean terminal, String... args) {
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        CliContext context = new CliContext(env, project, new PrintStream(outBytes, true, StandardCharsets.UTF_8),
-                new PrintStream(errBytes, true, StandardCharsets.UTF_8), terminal);
-        int code = Cli.execute(CommandLine.defaultFactory(), context, args);
-        out = outBytes.toString(StandardCharsets.UTF_8);
-        err = errBytes.toString(StandardCharsets.UTF_8);
-        return code;
+        CliRun run = CliRun.run(env, project, terminal, args);
+        out = run.out();
+        err = run.err();
+        return run.code();
     }
 
     private int run(String... args) {
@@ -75,15 +72,8 @@ class CliTest {
         return ConfigsYaml.mapper().readTree(project.resolve("work/configs.yaml").toFile());
     }
 
-    /** A failure is one ERROR line, no stack trace, and says what it should. */
     private void assertFailure(int code, String... expected) {
-        assertEquals(Cli.FAILED, code, err);
-        List<String> errors = err.lines().filter(l -> l.contains(" ERROR ")).toList();
-        assertEquals(1, errors.size(), err);
-        for (String part : expected) {
-            assertTrue(errors.get(0).contains(part), "expected '" + part + "' in: " + errors.get(0));
-        }
-        assertFalse(err.contains("\tat "), "no stack trace without --debug: " + err);
+        CliRun.assertOneLineError(code, err, expected);
     }
 
     private Path badTop(String content) {

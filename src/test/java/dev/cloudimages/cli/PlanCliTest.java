@@ -3,6 +3,7 @@ package dev.cloudimages.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cloudimages.config.ConfigsYaml;
 import dev.cloudimages.plan.LocalImages;
+import dev.cloudimages.testing.CliRun;
 import dev.cloudimages.testing.Fixtures;
 import dev.cloudimages.testing.FixtureServer;
 import dev.cloudimages.testing.LockHolder;
@@ -58,14 +59,10 @@ class PlanCliTest {
     }
 
     private int run(String... args) {
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        CliContext context = new CliContext(env, project, new PrintStream(outBytes, true, StandardCharsets.UTF_8),
-                new PrintStream(errBytes, true, StandardCharsets.UTF_8), false);
-        int code = Cli.execute(CommandLine.defaultFactory(), context, args);
-        out = outBytes.toString(StandardCharsets.UTF_8);
-        err = errBytes.toString(StandardCharsets.UTF_8);
-        return code;
+        CliRun run = CliRun.run(env, project, false, args);
+        out = run.out();
+        err = run.err();
+        return run.code();
     }
 
     private JsonNode actionsYaml() throws IOException {
@@ -73,13 +70,7 @@ class PlanCliTest {
     }
 
     private void assertOneLineError(int code, String... expected) {
-        assertEquals(Cli.FAILED, code, err);
-        List<String> errors = err.lines().filter(l -> l.contains(" ERROR ")).toList();
-        assertEquals(1, errors.size(), err);
-        for (String part : expected) {
-            assertTrue(errors.get(0).contains(part), "expected '" + part + "' in: " + errors.get(0));
-        }
-        assertFalse(err.contains("\tat "), err);
+        CliRun.assertOneLineError(code, err, expected);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.cloudimages.cli.CliContext;
 import dev.cloudimages.config.ConfigsYaml;
 import dev.cloudimages.testing.BuilderVms;
 import dev.cloudimages.testing.FixtureServer;
+import dev.cloudimages.testing.CliRun;
 import dev.cloudimages.testing.Fixtures;
 import dev.cloudimages.testing.ProjectCopy;
 import dev.cloudimages.testing.TestBuilder;
@@ -78,14 +79,10 @@ class LocalBuildTest {
     }
 
     private int run(String... args) {
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        CliContext context = new CliContext(env, project, new PrintStream(outBytes, true, StandardCharsets.UTF_8),
-                new PrintStream(errBytes, true, StandardCharsets.UTF_8), false);
-        int code = Cli.execute(CommandLine.defaultFactory(), context, args);
-        out = outBytes.toString(StandardCharsets.UTF_8);
-        err = errBytes.toString(StandardCharsets.UTF_8);
-        return code;
+        CliRun run = CliRun.run(env, project, false, args);
+        out = run.out();
+        err = run.err();
+        return run.code();
     }
 
     private Path imageDir(String arch, String firmware) {
@@ -205,11 +202,7 @@ class LocalBuildTest {
 
         int code = run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf");
 
-        assertEquals(Cli.FAILED, code, err);
-        List<String> errors = err.lines().filter(l -> l.contains(" ERROR ")).toList();
-        assertEquals(1, errors.size(), err);
-        assertTrue(errors.get(0).contains("qemu-system-x86_64 not found on PATH")
-                && errors.get(0).contains("apt-get install qemu-system-x86"), errors.get(0));
+        CliRun.assertOneLineError(code, err, "qemu-system-x86_64 not found on PATH", "apt-get install qemu-system-x86");
         assertFalse(Files.exists(imageDir("x86_64", "bios")));
     }
 
