@@ -9,7 +9,7 @@ class ImportCommand extends StepCommand {
 
     @Override
     int run(BuildOptions options) {
-        Plan plan = plan(options, Step.IMPORT);
+        Plan plan = plan(options, Step.IMPORT, false); // no --revise removals until this step can act
         if (plan.nothingToDo()) {
             return Cli.OK;
         }

@@ -9,7 +9,7 @@ class PublishCommand extends StepCommand {
 
     @Override
     int run(BuildOptions options) {
-        Plan plan = plan(options, Step.PUBLISH);
+        Plan plan = plan(options, Step.PUBLISH, false); // no --revise removals until this step can act
         if (plan.nothingToDo()) {
             return Cli.OK;
         }

@@ -69,6 +69,11 @@ abstract class StepCommand implements Callable<Integer> {
      * usable; then, outside the dry run, what --revise removes.
      */
     Plan plan(BuildOptions options, Step step) {
+        return plan(options, step, true);
+    }
+
+    /** As {@link #plan(BuildOptions, Step)}; a step that cannot act yet passes false so --revise removes nothing. */
+    Plan plan(BuildOptions options, Step step, boolean applyRevisions) {
         ConfigsStep.Outputs configs = configs(options);
         CliContext context = build.context();
         Path workDir = context.projectDir().resolve("work");
@@ -80,7 +85,7 @@ abstract class StepCommand implements Callable<Integer> {
                 CloudSteps.requireAdapters(plan, clouds(), action);
             }
         }
-        if (!step.dryRun()) {
+        if (!step.dryRun() && applyRevisions) {
             Revisions.apply(plan, new LocalImages(workDir.resolve("images")), clouds(), build.log());
         }
         return plan;

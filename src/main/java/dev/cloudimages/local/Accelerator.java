@@ -39,7 +39,8 @@ final class Accelerator {
             }
             // a probe result holds for this QEMU until the host reboots
             String key = a + " " + hostKey(qemuBinary);
-            java.util.Optional<String> cached = cached(key);
+            java.util.Optional<String> cached = cached(key)
+                    .filter(c -> !c.equals("kvm") || kvmAccessible()); // permissions or modules may have changed
             if (cached.isPresent()) {
                 log.info("Using %s for %s guests (probed earlier on this boot of the host; accel in --vars to force)",
                         cached.get().toUpperCase(Locale.ROOT), a);
@@ -109,7 +110,7 @@ final class Accelerator {
             log.info("Using TCG (software emulation) for %s guests on this %s host", arch, hostArch);
             return new Decision("tcg", true);
         }
-        if (candidate.equals("kvm") && !(Files.isReadable(Path.of("/dev/kvm")) && Files.isWritable(Path.of("/dev/kvm")))) {
+        if (candidate.equals("kvm") && !kvmAccessible()) {
             log.warn("KVM is not available (/dev/kvm missing or not accessible); using TCG, which is slower");
             return new Decision("tcg", false);
         }
@@ -166,6 +167,11 @@ final class Accelerator {
                 ChildProcesses.forget(process);
             }
         }
+    }
+
+    private static boolean kvmAccessible() {
+        Path kvm = Path.of("/dev/kvm");
+        return Files.isReadable(kvm) && Files.isWritable(kvm);
     }
 
     static String hostArch() {

@@ -82,11 +82,16 @@ public final class LocalBuildStep {
         VmTunables tunables = VmTunables.load(inputs.varsFiles());
         HostTools tools = new HostTools(inputs.env());
         for (VariantPlan build : builds) {
-            format(build.variant());
+            size(build.variant());
             tools.find(QemuCommand.binary(build.variant()));
         }
         tools.find("qemu-img");
         tools.find("mformat");
+        tools.find("mcopy");
+        if (builds.stream().anyMatch(b -> format(b.variant()).equals("tar.gz"))) {
+            tools.find("tar");
+            tools.find("gzip");
+        }
         Context context = new Context(inputs, tunables, tools, new BootMedia(inputs.workDir().resolve("cache/iso"), log),
                 new Firmware(inputs.workDir().resolve("firmware"), log), new Accelerator(tunables, inputs.workDir().resolve("cache"), log));
 
@@ -311,7 +316,9 @@ public final class LocalBuildStep {
 
     private static String describe(VmRun.Result result, VmTunables tunables, String arch) {
         return switch (result.outcome()) {
-            case SCRIPT_FAILED -> "script '" + result.script() + "' exited with status " + result.exitCode();
+            case SCRIPT_FAILED -> result.script().isEmpty()
+                    ? "the builder could not put the payload in place (status " + result.exitCode() + "); see the log"
+                    : "script '" + result.script() + "' exited with status " + result.exitCode();
             case BOOT_TIMEOUT -> "no script started within the boot timeout (" + tunables.bootTimeout(arch).toSeconds()
                     + " s; boot_timeout." + arch + " in --vars)";
             case BUILD_TIMEOUT -> "the build did not finish within " + tunables.buildTimeout(arch).toSeconds()
@@ -320,7 +327,8 @@ public final class LocalBuildStep {
             case QEMU_DIED -> "QEMU ended (exit " + result.qemuExit() + ") before the scripts finished"
                     + (result.script().isEmpty() ? "" : "; script '" + result.script() + "' was running");
             case NO_POWER_OFF -> "the scripts finished but the builder did not power off cleanly within "
-                    + VmRun.POWER_OFF.toSeconds() + " s (QEMU exit " + result.qemuExit() + "); its disk is not trusted";
+                    + VmRun.POWER_OFF.toSeconds() + " s (QEMU exit " + result.qemuExit() + ", no '" + VmRun.POWER_DOWN
+                    + "'); its disk is not trusted";
             case INTERRUPTED -> "interrupted";
             case SUCCEEDED -> "succeeded";
         };
@@ -359,6 +367,10 @@ public final class LocalBuildStep {
             long bytes = Long.parseLong(number.trim()) * multiplier;
             if (bytes < (16L << 20)) {
                 throw new NumberFormatException();
+            }
+            if (format(variant).equals("tar.gz") && bytes % (1L << 30) != 0) {
+                throw new BuildException("variant " + variant.key() + ": size '" + variant.config().get("size")
+                        + "' is not a whole number of GiB, which a tar.gz (GCE) image must be; use 1G, 2G, ...");
             }
             return bytes;
         } catch (NumberFormatException e) {

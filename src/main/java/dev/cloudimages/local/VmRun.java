@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -48,6 +47,8 @@ final class VmRun {
     }
 
     private static final String CONSOLE_STATUS = "build.status: ";
+    /** What Linux prints (even with "quiet") as it powers the machine off; a reboot or panic prints otherwise. */
+    static final String POWER_DOWN = "reboot: Power down";
 
     private VmRun() {
     }
@@ -66,6 +67,9 @@ final class VmRun {
         StatusReader status = new StatusReader(listener);
         Thread console = consoleThread(process, consoleLog, line -> {
             listener.consoleLine(line);
+            if (line.contains(POWER_DOWN)) {
+                status.poweredDown = true;
+            }
             if (line.startsWith(CONSOLE_STATUS)) {
                 status.line(line.substring(CONSOLE_STATUS.length()));
             }
@@ -83,8 +87,9 @@ final class VmRun {
                         return new Result(Outcome.SCRIPT_FAILED, status.failedScript(), status.done, code, started,
                                 status.firstScript, status.lastEnd, ended);
                     }
-                    // a disk is only trusted after a clean power-off
-                    return code == 0
+                    // a disk is only trusted after a clean power-off: not a reboot, not a panic
+                    console.join(5000);
+                    return code == 0 && status.poweredDown
                             ? new Result(Outcome.SUCCEEDED, "", 0, code, started, status.firstScript, status.lastEnd, ended)
                             : new Result(Outcome.NO_POWER_OFF, "", 0, code, started, status.firstScript, status.lastEnd,
                             ended);
@@ -177,6 +182,7 @@ final class VmRun {
         volatile long lastEnd;
         private final List<String[]> ends = new ArrayList<>();
         volatile Integer done;
+        volatile boolean poweredDown;
 
         StatusReader(Listener listener) {
             this.listener = listener;
@@ -222,8 +228,7 @@ final class VmRun {
         }
 
         String failedScript() {
-            return ends.stream().filter(e -> parse(e[2]) != 0).map(e -> e[1]).findFirst()
-                    .or(() -> Optional.ofNullable(current)).orElse("");
+            return ends.stream().filter(e -> parse(e[2]) != 0).map(e -> e[1]).findFirst().orElse("");
         }
 
         private static int parse(String number) {

@@ -41,6 +41,8 @@ public final class PlanStep {
     }
 
     public Outputs run(Inputs inputs) {
+        // over all variants: two that share a directory clash even when built in separate runs
+        Planner.checkNames(inputs.variants());
         List<ResolvedVariant> selected = inputs.variants().stream()
                 .filter(v -> ConfigsStep.selects(v, inputs.only(), inputs.skip())).toList();
         log.info("Planning %s for %d variant(s)%s", inputs.step().label(), selected.size(),

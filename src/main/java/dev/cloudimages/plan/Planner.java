@@ -38,7 +38,6 @@ public final class Planner {
     }
 
     public Plan plan(List<ResolvedVariant> variants, Step step, boolean revise) {
-        checkNames(variants);
         Set<String> warnedClouds = new TreeSet<>();
         List<VariantPlan> plans = new ArrayList<>();
         boolean revisedAnything = false;
@@ -54,7 +53,7 @@ public final class Planner {
     }
 
     /** A build name is a directory name, and one variant's own: never shared, never a path. */
-    private static void checkNames(List<ResolvedVariant> variants) {
+    public static void checkNames(List<ResolvedVariant> variants) {
         java.util.Map<String, String> seen = new java.util.HashMap<>();
         for (ResolvedVariant variant : variants) {
             String buildName = ImageNames.buildName(variant);

@@ -63,7 +63,7 @@ public final class Fetch {
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
             temp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".", ".part");
-            Body body = open(url, null);
+            Body body = open(url, stall); // a server that never answers counts as stalled
             try (InputStream in = body.body(); OutputStream out = Files.newOutputStream(temp);
                  StallWatch watch = new StallWatch(in)) {
                 copy(in, out, watch, log, target.getFileName().toString(), body.length());

@@ -129,7 +129,7 @@ class LocalBuildTest {
     @Test
     void imagesComeInTheCloudsFormats() throws Exception {
         TestBuilder.overlay(project.resolve("overlay"),
-                "Mandatory { WHEN { bios { image_format = \"tar.gz\" }, uefi { image_format = vhd } } }");
+                "Mandatory { WHEN { bios { image_format = \"tar.gz\", size = 1G }, uefi { image_format = vhd } } }");
 
         assertEquals(Cli.OK, run("local", "--custom", "overlay", "--only", "x86_64", "--parallel", "2",
                 "--vars", "tcg.conf"), err);
@@ -138,7 +138,8 @@ class LocalBuildTest {
         Process tar = new ProcessBuilder("tar", "-tvzf", tarball.toString()).redirectErrorStream(true).start();
         String listing = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, tar.waitFor(), listing);
-        assertTrue(listing.contains(" 134217728 ") && listing.trim().endsWith("disk.raw"), "GCE's layout: " + listing);
+        assertTrue(listing.contains(" 1073741824 ") && listing.trim().endsWith("disk.raw"), "GCE's layout: " + listing);
+        assertTrue(Files.size(tarball) < (64L << 20), "sparse and compressed: " + Files.size(tarball));
         assertTrue(listing.contains("0/0"), "owned by root: " + listing);
         Path vhd = imageDir("x86_64", "uefi").resolve("image.vhd");
         assertTrue(qemuImg("info", vhd.toString()).contains("file format: vpc"));
@@ -205,6 +206,13 @@ class LocalBuildTest {
 
         CliRun.assertOneLineError(code, err, "qemu-system-x86_64 not found on PATH", "apt-get install qemu-system-x86");
         assertFalse(Files.exists(imageDir("x86_64", "bios")));
+    }
+
+    @Test
+    void aGceImageMustBeWholeGibibytes() throws Exception {
+        TestBuilder.overlay(project.resolve("overlay"), "Mandatory { image_format = \"tar.gz\" }");
+        CliRun.assertOneLineError(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf"),
+                err, "size '128M' is not a whole number of GiB");
     }
 
     @Test
