@@ -6,16 +6,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The variables the provisioning scripts get (behaviour page, section 5, plus MOTD, NTP_SERVER
- * and IMAGE_NAME), from a variant's resolved config and its plan, and the env file that carries
- * them into the builder.
+ * The variables the provisioning scripts get (behaviour page, section 5, plus MOTD, NTP_SERVER,
+ * IMAGE_NAME and, when set, SOURCE_DATE_EPOCH), from a variant's resolved config and its plan, and
+ * the env file that carries them into the builder.
  */
 public final class BuildEnvironment {
 
     private BuildEnvironment() {
     }
 
-    public static Map<String, String> of(VariantPlan plan, boolean debug) {
+    public static Map<String, String> of(VariantPlan plan, boolean debug, dev.cloudimages.support.BuildClock clock) {
         Map<String, Object> c = plan.variant().config();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("DEBUG", Boolean.toString(debug));
@@ -41,6 +41,10 @@ public final class BuildEnvironment {
         env.put("SERVICES_ENABLE", nested(c, "services", "enable"));
         env.put("SERVICES_DISABLE", nested(c, "services", "disable"));
         env.put("VERSION", text(c, "version"));
+        if (clock.fromSourceDateEpoch()) {
+            // reproducible builds: tools in the builder that honour it use the same "now"
+            env.put("SOURCE_DATE_EPOCH", Long.toString(clock.now().getEpochSecond()));
+        }
         return env;
     }
 

@@ -172,13 +172,13 @@ public final class LocalBuildStep {
             }
             Path payload = scratch.resolve("payload.img");
             PayloadDisk.make(payload, scratch.resolve("payload"), variant, workDir.resolve("scripts"),
-                    BuildEnvironment.of(build, context.inputs().debug()), context.tools());
+                    BuildEnvironment.of(build, context.inputs().debug(), context.inputs().clock()), context.tools());
 
             Path qemu = context.tools().find(QemuCommand.binary(variant));
             String accel = context.accelerator().choose(arch, qemu, boot.kernel());
             List<String> command = QemuCommand.builder(variant, new QemuCommand.BuilderDisks(target, boot.iso(), payload,
                     scratch.resolve("status.log"), boot.kernel(), boot.initramfs(), vars), uefi, accel,
-                    context.tunables(), qemu);
+                    context.tunables(), qemu, context.inputs().clock());
             log.debug("[%s] %s", key, String.join(" ", command));
             log.info("[%s] starting builder VM (%s, %s, %s)", key, arch, uefi == null ? "BIOS" : "UEFI", accel.toUpperCase(Locale.ROOT));
             running.put(key, new Activity("booting the builder", System.nanoTime()));

@@ -41,9 +41,14 @@ public final class QemuCommand {
     }
 
     public static List<String> builder(ResolvedVariant variant, BuilderDisks disks, Firmware.Uefi uefi, String accel,
-                                       VmTunables tunables, Path qemuBinary) {
+                                       VmTunables tunables, Path qemuBinary, dev.cloudimages.support.BuildClock clock) {
         String arch = arch(variant);
         List<String> args = machine(variant, qemuBinary, accel, tunables, "builder " + variant.key());
+        if (clock.fromSourceDateEpoch()) {
+            // the guest's clock starts at SOURCE_DATE_EPOCH, so times written into the image come from it
+            args.addAll(List.of("-rtc", "base=" + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+                    .withZone(java.time.ZoneOffset.UTC).format(clock.now()) + ",clock=vm"));
+        }
         firmware(args, uefi, disks.uefiVars());
         args.addAll(List.of("-kernel", disks.kernel().toString(), "-initrd", disks.initramfs().toString(),
                 "-append", BUILDER_KERNEL_OPTIONS + " console=" + console(arch) + " panic=-1"));

@@ -111,8 +111,11 @@ class LocalBuildTest {
             JsonNode record = ConfigsYaml.mapper().readTree(dir.resolve("image.yaml").toFile());
             assertEquals("test-3.24.1-" + variant[0] + "-" + variant[1] + "-r0", record.get("image_name").asText());
             assertEquals("2026-11-18T11:06:40Z", record.get("built").asText(), "SOURCE_DATE_EPOCH, not the clock");
-            assertTrue(Files.readString(dir.resolve("build.log")).contains(variant[0] + " " + variant[1]
-                    + " system installed"), "the build log is kept beside the image");
+            String buildLog = Files.readString(dir.resolve("build.log"));
+            assertTrue(buildLog.contains(variant[0] + " " + variant[1] + " system installed"),
+                    "the build log is kept beside the image");
+            assertTrue(buildLog.contains("guest clock 2026-11-18, SOURCE_DATE_EPOCH=1795000000"),
+                    "the builder's clock and scripts use SOURCE_DATE_EPOCH: " + buildLog);
 
             String console = BuilderVms.boot(image, variant[0], variant[1], project);
             assertTrue(console.contains("BUILD-TEST-SYSTEM-BOOTED arch=" + variant[0]),
