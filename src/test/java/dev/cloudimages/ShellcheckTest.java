@@ -1,6 +1,7 @@
 package dev.cloudimages;
 
 import dev.cloudimages.testing.Fixtures;
+import dev.cloudimages.testing.Tools;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -19,7 +20,7 @@ class ShellcheckTest {
 
     @Test
     void shellScriptsPassShellcheck() throws IOException, InterruptedException {
-        assumeTrue(onPath("shellcheck"), "shellcheck is not installed (.ci/run installs it)");
+        assumeTrue(Tools.onPath("shellcheck"), "shellcheck is not installed (.ci/run installs it)");
         Path root = Fixtures.projectRoot();
         List<String> command = new ArrayList<>(List.of("shellcheck", "--external-sources"));
         command.add(root.resolve("build").toString());
@@ -43,14 +44,5 @@ class ShellcheckTest {
         } catch (IOException | java.io.UncheckedIOException e) {
             return false;
         }
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -23,8 +23,18 @@ public record AlpineEndpoints(String releasesUrl, String mirror) {
         String mirror = pick(env.get(MIRROR_ENV), configuredMirror, DEFAULT_MIRROR);
         check(releases, RELEASES_URL_ENV + " / releases_url");
         check(mirror, MIRROR_ENV + " / mirror");
-        // the mirror is a base that paths are appended to
-        return new AlpineEndpoints(releases, mirror.endsWith("/") ? mirror.substring(0, mirror.length() - 1) : mirror);
+        return new AlpineEndpoints(releases, base(mirror));
+    }
+
+    /** A release's branch on a mirror: "3.24.1" -> "{mirror}/v3.24". */
+    public static String branchUrl(String mirror, String release) {
+        String[] parts = release.split("\\.");
+        return base(mirror) + "/v" + (parts.length >= 2 ? parts[0] + "." + parts[1] : release);
+    }
+
+    /** The mirror is a base that paths are appended to. */
+    private static String base(String mirror) {
+        return mirror.endsWith("/") ? mirror.substring(0, mirror.length() - 1) : mirror;
     }
 
     private static String pick(String fromEnv, Optional<String> fromConfig, String fallback) {

@@ -32,26 +32,27 @@ final class Accelerator {
     }
 
     String choose(String arch, Path qemuBinary, Path kernel) {
-        return chosen.computeIfAbsent(arch + " " + qemuBinary, ignored -> {
-            String a = arch;
-            if (!tunables.accel().equals("auto")) {
-                return tunables.accel();
-            }
-            // a probe result holds for this QEMU until the host reboots
-            String key = a + " " + hostKey(qemuBinary);
-            java.util.Optional<String> cached = cached(key)
-                    .filter(c -> !c.equals("kvm") || kvmAccessible()); // permissions or modules may have changed
-            if (cached.isPresent()) {
-                log.info("Using %s for %s guests (probed earlier on this boot of the host; accel in --vars to force)",
-                        cached.get().toUpperCase(Locale.ROOT), a);
-                return cached.get();
-            }
-            Decision decided = decide(a, qemuBinary, kernel);
-            if (decided.lasting()) {
-                remember(key, decided.accel());
-            }
-            return decided.accel();
-        });
+        if (!tunables.accel().equals("auto")) {
+            return tunables.accel();
+        }
+        return chosen.computeIfAbsent(arch + " " + qemuBinary, ignored -> chooseOnce(arch, qemuBinary, kernel));
+    }
+
+    private String chooseOnce(String arch, Path qemuBinary, Path kernel) {
+        // a probe result holds for this QEMU until the host reboots
+        String key = arch + " " + hostKey(qemuBinary);
+        java.util.Optional<String> cached = cached(key)
+                .filter(c -> !c.equals("kvm") || kvmAccessible()); // permissions or modules may have changed
+        if (cached.isPresent()) {
+            log.info("Using %s for %s guests (probed earlier on this boot of the host; accel in --vars to force)",
+                    cached.get().toUpperCase(Locale.ROOT), arch);
+            return cached.get();
+        }
+        Decision decided = decide(arch, qemuBinary, kernel);
+        if (decided.lasting()) {
+            remember(key, decided.accel());
+        }
+        return decided.accel();
     }
 
     private java.util.Optional<String> cached(String key) {

@@ -1,5 +1,6 @@
 package dev.cloudimages.local;
 
+import dev.cloudimages.alpine.AlpineEndpoints;
 import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.Fetch;
@@ -37,10 +38,7 @@ final class AlpineFirmware {
     /** Downloads the package and writes its code and vars files to {@code code} and {@code vars}. */
     static void fetch(String mirror, String release, String arch, Path code, Path vars, Path downloads, Log log) {
         String name = packageName(arch);
-        String[] parts = release.split("\\.");
-        String branch = parts.length >= 2 ? "v" + parts[0] + "." + parts[1] : "v" + release;
-        String repo = (mirror.endsWith("/") ? mirror.substring(0, mirror.length() - 1) : mirror) + "/" + branch
-                + "/community/" + arch;
+        String repo = AlpineEndpoints.branchUrl(mirror, release) + "/community/" + arch;
         IndexEntry entry;
         try {
             entry = indexEntry(Fetch.bytes(repo + "/APKINDEX.tar.gz"), name)

@@ -1,5 +1,6 @@
 package dev.cloudimages.local;
 
+import dev.cloudimages.alpine.AlpineEndpoints;
 import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.Digests;
@@ -40,9 +41,7 @@ public final class BootMedia {
     }
 
     public static String isoUrl(String mirror, String release, String arch) {
-        String[] parts = release.split("\\.");
-        String branch = parts.length >= 2 ? "v" + parts[0] + "." + parts[1] : "v" + release;
-        return stripSlash(mirror) + "/" + branch + "/releases/" + arch + "/" + isoName(release, arch);
+        return AlpineEndpoints.branchUrl(mirror, release) + "/releases/" + arch + "/" + isoName(release, arch);
     }
 
     /** Fetches (or reuses) the verified ISO and its boot files; one fetch per ISO however many builds ask. */
@@ -179,9 +178,5 @@ public final class BootMedia {
             return Digests.hex(file, algorithm.equals("sha256") ? "SHA-256" : "SHA-512");
         }
 
-    }
-
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 }

@@ -185,7 +185,7 @@ public final class LocalBuildStep {
             VmRun.Result result = VmRun.run(command, consoleLog, scratch.resolve("status.log"),
                     context.tunables().bootTimeout(arch), context.tunables().buildTimeout(arch), listener(key));
             if (result.outcome() != VmRun.Outcome.SUCCEEDED) {
-                return fail(build, describe(result, context.tunables(), arch), consoleLog, scratch);
+                return fail(build, workDir, describe(result, context.tunables(), arch), consoleLog, scratch);
             }
             running.put(key, new Activity("converting to " + format(variant), System.nanoTime()));
             long convertStart = System.nanoTime();
@@ -204,13 +204,13 @@ public final class LocalBuildStep {
                     timings.conversion() / 1000.0, timings.total() / 1000.0);
             return new Built(key, image, timings);
         } catch (BuildException e) {
-            return fail(build, e.getMessage(), consoleLog, scratch);
+            return fail(build, workDir, e.getMessage(), consoleLog, scratch);
         } catch (IOException e) {
-            return fail(build, AtomicFiles.describe(e), consoleLog, scratch);
+            return fail(build, workDir, AtomicFiles.describe(e), consoleLog, scratch);
         } catch (RuntimeException e) {
             // one build's surprise must not take the others down
             log.debugTrace(e);
-            return fail(build, "internal error: " + e, consoleLog, scratch);
+            return fail(build, workDir, "internal error: " + e, consoleLog, scratch);
         } finally {
             running.remove(key);
         }
@@ -272,7 +272,7 @@ public final class LocalBuildStep {
             Files.delete(converted);
             context.tools().run(List.of("gzip", "-n", tar.toString()), Duration.ofMinutes(30), Map.of());
         }
-        String sha256 = sha256(image);
+        String sha256 = Digests.sha256(image);
         AtomicFiles.writeString(newDir.resolve(file + ".sha256"), sha256 + "  " + file + "\n");
         Files.copy(consoleLog, newDir.resolve("build.log"));
         LocalImages.write(newDir, new LocalImages.Record(build.key(), build.buildName(), build.imageName(),
@@ -283,14 +283,14 @@ public final class LocalBuildStep {
         return finalDir.resolve(file);
     }
 
-    private Failed fail(VariantPlan build, String reason, Path consoleLog, Path scratch) {
+    private Failed fail(VariantPlan build, Path workDir, String reason, Path consoleLog, Path scratch) {
         String key = build.key();
         // keep the log; drop the disks and any half-converted image, which are large and half-made
         List<Path> partials = new ArrayList<>();
         for (String partial : List.of("target.raw", "payload.img", "payload", "uefi-vars.bin")) {
             partials.add(scratch.resolve(partial));
         }
-        partials.add(newDir(scratch.getParent().getParent().getParent().resolve("images"), build));
+        partials.add(newDir(workDir.resolve("images"), build));
         for (Path partial : partials) {
             try {
                 FileTrees.deleteRecursively(partial);
@@ -400,8 +400,5 @@ public final class LocalBuildStep {
         return Math.max(0, nanos / 1_000_000);
     }
 
-    static String sha256(Path file) {
-        return Digests.sha256(file);
-    }
 
 }

@@ -9,10 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * QEMU command lines: the builder VM (boot files given directly, target as the first virtio disk,
- * then the ISO, then the payload; status on a virtio serial port) and a plain boot of a finished
- * image. x86_64 uses the variant's machine (q35 by default); aarch64 the "virt" machine with a
- * 64-bit Arm CPU. BIOS is QEMU's SeaBIOS; UEFI is OVMF/AAVMF in flash.
+ * The builder VM's QEMU command line: boot files given directly, target as the first virtio disk,
+ * then the ISO, then the payload; status on a virtio serial port. x86_64 uses the variant's machine
+ * (q35 by default); aarch64 the "virt" machine with a 64-bit Arm CPU. BIOS is QEMU's SeaBIOS; UEFI is OVMF/AAVMF in flash.
  */
 public final class QemuCommand {
 
@@ -60,15 +59,6 @@ public final class QemuCommand {
                 "-device", "virtserialport,bus=vser.0,chardev=status,name=" + STATUS_PORT,
                 "-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0"));
         args.addAll(tunables.extraArgs(arch));
-        return args;
-    }
-
-    /** Boots a finished image with firmware only, console on stdout (used to check what was built). */
-    public static List<String> boot(ResolvedVariant variant, Path image, String format, Firmware.Uefi uefi,
-                                    Path uefiVars, String accel, VmTunables tunables, Path qemuBinary) {
-        List<String> args = machine(variant, qemuBinary, accel, tunables, "boot " + variant.key());
-        firmware(args, uefi, uefiVars);
-        drive(args, "disk", image, format, false);
         return args;
     }
 

@@ -47,6 +47,14 @@ public final class LocalImages {
 
     /** The state of one local image; {@code detail} says why it is stale or corrupt. */
     public record Inspection(Status status, Optional<Record> record, String detail) {
+
+        /** A whole image is current while its recorded input hash is {@code expectedHash}, else stale. */
+        public Inspection against(String expectedHash) {
+            if (status != Status.CURRENT || record.orElseThrow().inputHash().equals(expectedHash)) {
+                return this;
+            }
+            return new Inspection(Status.STALE, record, "its inputs changed since it was built");
+        }
     }
 
     private final Path imagesDir;
@@ -60,6 +68,14 @@ public final class LocalImages {
     }
 
     public Inspection inspect(String cloud, String buildName, String expectedHash) {
+        return inspect(cloud, buildName).against(expectedHash);
+    }
+
+    /**
+     * Reads a local image's record and checks it against its image file, once; a whole image comes
+     * back CURRENT until {@link Inspection#against} compares it with the inputs it should have.
+     */
+    public Inspection inspect(String cloud, String buildName) {
         Path dir = dir(cloud, buildName);
         Path recordFile = dir.resolve(RECORD);
         if (!Files.exists(recordFile)) {
@@ -85,9 +101,6 @@ public final class LocalImages {
             }
         } catch (IOException e) {
             return new Inspection(Status.CORRUPT, Optional.empty(), AtomicFiles.describe(e));
-        }
-        if (!record.inputHash().equals(expectedHash)) {
-            return new Inspection(Status.STALE, Optional.of(record), "its inputs changed since it was built");
         }
         return new Inspection(Status.CURRENT, Optional.of(record), "");
     }

@@ -11,7 +11,6 @@ import dev.cloudimages.support.Log;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,12 +81,5 @@ public final class PlanStep {
         } catch (JsonProcessingException e) {
             throw new BuildException("cannot render actions.yaml: " + e.getOriginalMessage());
         }
-    }
-
-    /** The variants an action is planned for, as "key (image name)", for messages. */
-    public static List<String> describe(List<VariantPlan> plans) {
-        List<String> names = new ArrayList<>();
-        plans.forEach(p -> names.add(p.key() + " (" + p.imageName() + ")"));
-        return names;
     }
 }

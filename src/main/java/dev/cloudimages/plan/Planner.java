@@ -61,7 +61,7 @@ public final class Planner {
                 throw new dev.cloudimages.support.BuildException("variant " + variant.key() + ": build name '"
                         + buildName + "' must be letters, digits, '.', '_', '+' and '-' only; check its 'name'");
             }
-            String cloud = variant.dimensions().getOrDefault("cloud", String.valueOf(variant.config().get("cloud")));
+            String cloud = VariantPlan.cloudOf(variant);
             String other = seen.putIfAbsent(cloud + "/" + buildName, variant.key());
             if (other != null) {
                 throw new dev.cloudimages.support.BuildException("variants " + other + " and " + variant.key()
@@ -75,7 +75,7 @@ public final class Planner {
     }
 
     private Planned planOne(ResolvedVariant variant, Step step, boolean revise, Set<String> warnedClouds) {
-        String cloud = variant.dimensions().getOrDefault("cloud", String.valueOf(variant.config().get("cloud")));
+        String cloud = VariantPlan.cloudOf(variant);
         String project = String.valueOf(variant.config().getOrDefault("project", ""));
         String buildName = ImageNames.buildName(variant);
         String verb = step.dryRun() ? "would " : "";
@@ -86,7 +86,7 @@ public final class Planner {
 
         Optional<CloudAdapter> adapter = adapter(cloud, warnedClouds);
         Optional<RemoteImage> remote = adapter.flatMap(a -> a.latestBuildImage(project, buildName));
-        LocalImages.Inspection found = localImages.inspect(cloud, buildName, "");
+        LocalImages.Inspection found = localImages.inspect(cloud, buildName);
         LocalImages.Inspection local = found;
         int revision = remote.map(RemoteImage::revision)
                 .or(() -> found.record().map(LocalImages.Record::revision))
@@ -128,9 +128,7 @@ public final class Planner {
         }
 
         String hash = inputHash.of(variant, revision);
-        if (local.status() != LocalImages.Status.ABSENT) {
-            local = localImages.inspect(cloud, buildName, hash);
-        }
+        local = local.against(hash);
         switch (local.status()) {
             case CURRENT -> {
                 actions.remove(Action.BUILD);

@@ -33,6 +33,11 @@ public record VariantPlan(ResolvedVariant variant, String buildName, String imag
     }
 
     public String cloud() {
+        return cloudOf(variant);
+    }
+
+    /** The cloud a variant is for: its "cloud" dimension key, else its "cloud" setting. */
+    public static String cloudOf(ResolvedVariant variant) {
         return variant.dimensions().getOrDefault("cloud", String.valueOf(variant.config().get("cloud")));
     }
 

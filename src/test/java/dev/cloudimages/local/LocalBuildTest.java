@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cloudimages.cli.Cli;
 import dev.cloudimages.cli.CliContext;
 import dev.cloudimages.config.ConfigsYaml;
+import dev.cloudimages.support.Digests;
 import dev.cloudimages.testing.BuilderVms;
 import dev.cloudimages.testing.FixtureServer;
 import dev.cloudimages.testing.CliRun;
@@ -107,7 +108,7 @@ class LocalBuildTest {
             assertEquals(qemuImg("check", image.toString()).contains("No errors were found"), true);
             assertTrue(qemuImg("info", image.toString()).contains("file format: qcow2"));
             String sha = Files.readString(dir.resolve("image.qcow2.sha256"));
-            assertEquals(LocalBuildStep.sha256(image) + "  image.qcow2\n", sha);
+            assertEquals(Digests.sha256(image) + "  image.qcow2\n", sha);
             JsonNode record = ConfigsYaml.mapper().readTree(dir.resolve("image.yaml").toFile());
             assertEquals("test-3.24.1-" + variant[0] + "-" + variant[1] + "-r0", record.get("image_name").asText());
             assertEquals("2026-11-18T11:06:40Z", record.get("built").asText(), "SOURCE_DATE_EPOCH, not the clock");
@@ -146,7 +147,7 @@ class LocalBuildTest {
         assertTrue(listing.contains("0/0"), "owned by root: " + listing);
         Path vhd = imageDir("x86_64", "uefi").resolve("image.vhd");
         assertTrue(qemuImg("info", vhd.toString()).contains("file format: vpc"));
-        assertEquals(LocalBuildStep.sha256(vhd) + "  image.vhd\n", Files.readString(vhd.resolveSibling("image.vhd.sha256")));
+        assertEquals(Digests.sha256(vhd) + "  image.vhd\n", Files.readString(vhd.resolveSibling("image.vhd.sha256")));
     }
 
     @Test
