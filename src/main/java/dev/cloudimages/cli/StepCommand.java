@@ -3,7 +3,9 @@ package dev.cloudimages.cli;
 import dev.cloudimages.cloud.CloudAdapters;
 import dev.cloudimages.config.ConfigsStep;
 import dev.cloudimages.local.BuilderResources;
+import dev.cloudimages.cloud.CloudStep;
 import dev.cloudimages.cloud.CloudSteps;
+import dev.cloudimages.local.LocalBuildStep;
 import dev.cloudimages.plan.Action;
 import dev.cloudimages.plan.LocalImages;
 import dev.cloudimages.plan.Plan;
@@ -52,10 +54,18 @@ abstract class StepCommand implements Callable<Integer> {
         return clouds;
     }
 
-    /** Steps that later work will fill in say so plainly instead of pretending to succeed. */
-    static int notAvailableYet(String step) {
-        throw new BuildException("step '" + step + "' is not available yet in this version of build;"
-                + " 'configs', 'state' and 'local' are");
+    /** import and publish: plan, build what has no current local image, then import and publish. */
+    int buildAndShip(BuildOptions options, Step step) {
+        Plan plan = plan(options, step);
+        if (plan.nothingToDo()) {
+            return Cli.OK;
+        }
+        CliContext context = build.context();
+        Path workDir = context.projectDir().resolve("work");
+        new LocalBuildStep(build.log()).run(new LocalBuildStep.Inputs(plan, workDir, options.vars(), options.parallel(),
+                options.debug(), context.env(), build.clock()));
+        new CloudStep(build.log()).run(new CloudStep.Inputs(plan, workDir, clouds(), build.clock()));
+        return Cli.OK;
     }
 
     ConfigsStep.Outputs configs(BuildOptions options) {
@@ -69,11 +79,6 @@ abstract class StepCommand implements Callable<Integer> {
      * usable; then, outside the dry run, what --revise removes.
      */
     Plan plan(BuildOptions options, Step step) {
-        return plan(options, step, true);
-    }
-
-    /** As {@link #plan(BuildOptions, Step)}; a step that cannot act yet passes false so --revise removes nothing. */
-    Plan plan(BuildOptions options, Step step, boolean applyRevisions) {
         ConfigsStep.Outputs configs = configs(options);
         CliContext context = build.context();
         Path workDir = context.projectDir().resolve("work");
@@ -85,7 +90,7 @@ abstract class StepCommand implements Callable<Integer> {
                 CloudSteps.requireAdapters(plan, clouds(), action);
             }
         }
-        if (!step.dryRun() && applyRevisions) {
+        if (!step.dryRun()) {
             Revisions.apply(plan, new LocalImages(workDir.resolve("images")), clouds(), build.log());
         }
         return plan;

@@ -3,17 +3,34 @@ package dev.cloudimages.cloud;
 import java.util.Optional;
 
 /**
- * One cloud, behind the one interface the pipeline uses. The plan needs only the remote state;
- * import and publish are added by the cloud adapters themselves.
+ * One cloud, behind the one interface the pipeline uses: the remote state the plan needs, and the
+ * import and publish steps. Each cloud's package (cloud.aws, ...) implements it; nothing outside
+ * that package sees the cloud's SDK, so the SDK is only loaded when a step needs that cloud.
  */
 public interface CloudAdapter {
 
     /** The cloud's dimension key: "aws", "oci", "gcp". */
     String cloud();
 
+    /** Where the adapter works (account/profile and region), for log lines and messages. */
+    String describe();
+
     /** The newest image for a build name in this project (by revision), if any. */
     Optional<RemoteImage> latestBuildImage(String project, String buildName);
 
-    /** Removes an image that was imported but never published (used by --revise). */
+    /** Removes an image that was imported but never published (used by --revise), with its storage. */
     void removeImage(RemoteImage image);
+
+    /**
+     * Imports a local image and registers it; on failure (or interrupt) removes whatever this call
+     * made before it throws.
+     */
+    RemoteImage importImage(ImportJob job, CloudContext context);
+
+    /**
+     * Publishes an imported image to its regions and sets who may launch it. Idempotent: what is
+     * already right is left alone. A failing region does not stop the others; the result says
+     * what happened in each.
+     */
+    PublishResult publish(PublishJob job, CloudContext context);
 }

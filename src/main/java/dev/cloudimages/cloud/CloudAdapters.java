@@ -32,9 +32,12 @@ public final class CloudAdapters {
         this.env = env;
     }
 
-    /** The adapters this version ships. The cloud issues add theirs here. */
+    /**
+     * The adapters this version ships. Each factory is a method reference into the cloud's own
+     * package that names no SDK type, so a cloud's SDK loads only when its adapter is asked for.
+     */
     public static CloudAdapters shipped(Map<String, String> env) {
-        return new CloudAdapters(Map.of(), env);
+        return new CloudAdapters(Map.of("aws", dev.cloudimages.cloud.aws.AwsCloud::open), env);
     }
 
     public synchronized Availability forCloud(String cloud) {

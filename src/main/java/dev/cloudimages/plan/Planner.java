@@ -84,7 +84,9 @@ public final class Planner {
         List<String> why = new ArrayList<>();
         boolean revised = false;
 
-        Optional<CloudAdapter> adapter = adapter(cloud, warnedClouds);
+        // building locally needs no cloud: its SDK is not loaded and no credentials are asked for
+        boolean asksCloud = step != Step.LOCAL;
+        Optional<CloudAdapter> adapter = asksCloud ? adapter(cloud, warnedClouds) : Optional.empty();
         Optional<RemoteImage> remote = adapter.flatMap(a -> a.latestBuildImage(project, buildName));
         LocalImages.Inspection found = localImages.inspect(cloud, buildName);
         LocalImages.Inspection local = found;
@@ -111,7 +113,7 @@ public final class Planner {
                 why.add("--revise: " + verb + "remove unpublished " + remote.get().id());
                 removeRemote = step.dryRun() ? Optional.empty() : remote;
                 revised = true;
-            } else if (adapter.isEmpty()) {
+            } else if (adapter.isEmpty() && asksCloud) {
                 why.add("--revise: cloud state unknown, revision stays r" + revision);
             }
             remote = Optional.empty();
@@ -142,7 +144,7 @@ public final class Planner {
                 }
             }
         }
-        if (adapter.isEmpty()) {
+        if (adapter.isEmpty() && asksCloud) {
             why.add("remote state unknown");
         }
 

@@ -37,6 +37,23 @@ final class FakeCloud implements CloudAdapter {
     }
 
     @Override
+    public String describe() {
+        return "in-memory " + cloud;
+    }
+
+    /** The planner never imports or publishes; the cloud steps are tested against the AWS fake. */
+    @Override
+    public RemoteImage importImage(dev.cloudimages.cloud.ImportJob job, dev.cloudimages.cloud.CloudContext context) {
+        throw new UnsupportedOperationException("the planner does not import");
+    }
+
+    @Override
+    public dev.cloudimages.cloud.PublishResult publish(dev.cloudimages.cloud.PublishJob job,
+                                                       dev.cloudimages.cloud.CloudContext context) {
+        throw new UnsupportedOperationException("the planner does not publish");
+    }
+
+    @Override
     public Optional<RemoteImage> latestBuildImage(String project, String buildName) {
         return images.stream().filter(i -> i.buildName().equals(buildName))
                 .max(Comparator.comparingInt(RemoteImage::revision));

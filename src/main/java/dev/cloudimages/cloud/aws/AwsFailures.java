@@ -1,0 +1,68 @@
+package dev.cloudimages.cloud.aws;
+
+import dev.cloudimages.support.BuildException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+import java.util.Set;
+
+/**
+ * The one place AWS errors become messages: one line saying what was being done, where, what AWS
+ * answered, and what to do. Credentials never appear (the SDK's messages do not carry them).
+ */
+final class AwsFailures {
+
+    private static final Set<String> DENIED = Set.of("AuthFailure", "UnauthorizedOperation", "AccessDenied",
+            "AccessDeniedException", "InvalidClientTokenId", "SignatureDoesNotMatch", "OptInRequired");
+    private static final Set<String> EXPIRED = Set.of("ExpiredToken", "ExpiredTokenException", "RequestExpired",
+            "InvalidToken");
+
+    private AwsFailures() {
+    }
+
+    static BuildException of(String doing, SdkException e, AwsSession session) {
+        String code = code(e);
+        if (EXPIRED.contains(code)) {
+            return new BuildException("aws: credentials expired while " + doing + " (" + session.describe() + "); "
+                    + session.loginHint(), e);
+        }
+        if (DENIED.contains(code)) {
+            return new BuildException("aws: access denied while " + doing + " (" + session.describe() + "): "
+                    + code + ": " + message(e) + "; check the IAM permissions the README lists for import and"
+                    + " publish, or " + session.loginHint(), e);
+        }
+        return new BuildException("aws: " + doing + " failed (" + session.describe() + "): "
+                + (code.isEmpty() ? "" : code + ": ") + message(e), e);
+    }
+
+    /** The AWS error code ("AuthFailure"), or "" for a client-side failure. */
+    static String code(Throwable e) {
+        if (e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorCode() != null) {
+            return service.awsErrorDetails().errorCode();
+        }
+        return "";
+    }
+
+    static String message(SdkException e) {
+        if (e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorMessage() != null) {
+            return oneLine(service.awsErrorDetails().errorMessage());
+        }
+        return firstSentence(e.getMessage());
+    }
+
+    /** SDK client messages run on with advice for SDK developers; the first sentence is what happened. */
+    static String firstSentence(String message) {
+        if (message == null) {
+            return "no detail";
+        }
+        String line = oneLine(message);
+        int end = line.indexOf(". ");
+        return end > 0 ? line.substring(0, end) : line;
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s+", " ").trim();
+    }
+}
