@@ -29,12 +29,13 @@ import java.util.stream.Stream;
 public final class InputHash {
 
     /**
-     * Keys left out: those that change where and how an image is shipped, never what is in it, and
+     * Keys left out: those that change where and how an image is shipped (import.*, publish.*
+     * included), never what is in it, and
      * end_of_life, which for edge and for branches without a date is "tomorrow" and would make
      * every image stale each day.
      */
     static final Set<String> NOT_HASHED = Set.of("access", "regions", "cloud_region_url", "cloud_launch_url",
-            "encrypted", "end_of_life");
+            "encrypted", "end_of_life", "import", "publish", "poll_interval");
 
     /** A named input of the builder itself. */
     public record BuilderInput(String name, byte[] content) {

@@ -56,6 +56,9 @@ class PlanCliTest {
         ProjectCopy.into(project);
         env.put("ALPINE_RELEASES_URL", server.url("/releases.json"));
         env.put("SOURCE_DATE_EPOCH", "1795000000"); // 2026-11-18
+        // no AWS profile files of the machine's: the aws adapter finds no region and says so
+        env.put("AWS_CONFIG_FILE", project.resolve("no-aws-config").toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", project.resolve("no-aws-credentials").toString());
     }
 
     private int run(String... args) {
@@ -90,7 +93,9 @@ class PlanCliTest {
         assertTrue(out.startsWith("VARIANT"), out);
         assertTrue(out.lines().anyMatch(l -> l.startsWith(ONE) && l.contains("alpine-3.24.1-x86_64-uefi-tiny-r0")
                 && l.contains("build,import,publish") && l.contains("no local image")), out);
-        assertTrue(err.contains("aws: this version of build has no adapter for cloud 'aws'; planning from local state only"),
+        assertTrue(err.contains("aws: no region for profile 'default': set AWS_REGION, or run 'aws configure set region"
+                + " REGION --profile default'; planning from local state only"), err);
+        assertTrue(err.contains("oci: this version of build has no adapter for cloud 'oci'; planning from local state only"),
                 err);
         assertFalse(Files.exists(project.resolve("work/images")), "state changes nothing");
     }
@@ -138,7 +143,7 @@ class PlanCliTest {
     @Test
     void importAndPublishFailClearlyWithoutACloudAdapter() {
         assertOneLineError(run("import", "--only", "3.24"), "cannot import 18 variant(s)",
-                "aws: this version of build has no adapter for cloud 'aws'", "gcp:", "oci:", "--skip aws gcp oci");
+                "aws: no region for profile 'default'", "gcp:", "oci:", "--skip aws gcp oci");
         assertOneLineError(run("publish", "--only", "oci"), "cannot publish 24 variant(s)", "oci:");
     }
 

@@ -138,10 +138,41 @@ class ConfigsIT {
                 + "alpine-virt-3.24.1-x86_64.iso.sha256"), noMirror.stderr());
         assertFalse(noMirror.stderr().contains("\tat "), noMirror.stderr());
 
-        Result noAdapter = build(Map.of(), "import", "--only", "aws");
+        Result noAdapter = build(Map.of("AWS_CONFIG_FILE", "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
+                "import", "--only", "oci");
         assertEquals(1, noAdapter.exitCode());
-        assertTrue(noAdapter.stderr().contains("ERROR cannot import 24 variant(s): aws: this version of build has no"
-                + " adapter for cloud 'aws'"), noAdapter.stderr());
+        assertTrue(noAdapter.stderr().contains("ERROR cannot import 24 variant(s): oci: this version of build has no"
+                + " adapter for cloud 'oci'"), noAdapter.stderr());
+    }
+
+    /**
+     * A cloud's SDK loads only when a step needs that cloud: configs, local and a plan of other
+     * clouds load no AWS class; a plan of aws variants does (so the check itself can fail).
+     */
+    @Test
+    void theAwsSdkLoadsOnlyWhenAStepNeedsTheAwsCloud() throws Exception {
+        List<String> launcher = launcher();
+        org.junit.jupiter.api.Assumptions.assumeTrue(launcher.size() == 3, "class loading is a JVM matter");
+        ProjectCopy.into(project);
+        // credentials and a region, but every AWS endpoint is a closed port on 127.0.0.1
+        Map<String, String> noAws = Map.of("AWS_CONFIG_FILE", "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent", "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "AKIDTEST", "AWS_SECRET_ACCESS_KEY",
+                "not-a-secret", "AWS_ENDPOINT_URL", "http://127.0.0.1:9", "ALPINE_MIRROR", "http://127.0.0.1:9/alpine");
+        for (List<String> args : List.of(List.of("configs"), List.of("state", "--only", "oci"),
+                List.of("local", "--only", "3.24", "x86_64", "bios", "tiny", "aws"), List.of("state", "--only", "aws"))) {
+            Path classes = project.resolve("classes.log");
+            List<String> command = new ArrayList<>(List.of(launcher.get(0), "-Xlog:class+load=info:file=" + classes,
+                    "-jar", launcher.get(2)));
+            command.addAll(args);
+            Result result = run(command, noAws);
+            boolean aws = Files.readAllLines(classes).stream().anyMatch(l -> l.contains("software.amazon.awssdk"));
+            if (args.contains("aws")) {
+                assertTrue(aws, "a plan of aws variants asks AWS");
+            } else {
+                assertFalse(aws, args + " loaded AWS SDK classes; " + result.stderr());
+            }
+            Files.delete(classes);
+        }
     }
 
     @Test
