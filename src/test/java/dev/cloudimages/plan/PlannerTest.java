@@ -94,6 +94,14 @@ class PlannerTest {
         String endOfLife = cell[5].equals("remote") ? REMOTE_EOL : VARIANT_EOL;
         boolean removesLocal = cell[6].equals("yes") && !step.dryRun();
         boolean removesRemote = cell[7].equals("yes") && !step.dryRun();
+        if (step == Step.LOCAL) {
+            // local asks no cloud: only the local image counts, and its record keeps the revision
+            dropped = localState.equals("current") && !revise ? EnumSet.of(Action.BUILD) : EnumSet.noneOf(Action.class);
+            revision = localState.equals("absent") || remoteState.equals("none") ? 0 : 2;
+            endOfLife = VARIANT_EOL;
+            removesLocal = revise && !localState.equals("absent");
+            removesRemote = false;
+        }
 
         FakeCloud cloud = new FakeCloud("aws");
         if (!remoteState.equals("none")) {
@@ -134,14 +142,31 @@ class PlannerTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         CloudAdapters none = new CloudAdapters(Map.of(), Map.of());
 
-        Plan plan = planner(none, hash, log).plan(List.of(variant), Step.LOCAL, false);
+        Plan plan = planner(none, hash, log).plan(List.of(variant), Step.IMPORT, false);
 
         VariantPlan planned = plan.variants().get(0);
-        assertEquals(List.of(), planned.actions());
+        assertEquals(List.of(Action.IMPORT), planned.actions());
         assertEquals(4, planned.revision());
         assertTrue(planned.remote().isEmpty());
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("aws: this version of build has no adapter"),
                 log.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void buildingLocallyAsksNoCloud() throws IOException {
+        ResolvedVariant variant = variant(Map.of());
+        InputHash hash = hash();
+        writeLocalImage(variant, 4, hash.of(variant, 4));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        CloudAdapters failing = new CloudAdapters(Map.of("aws", env -> {
+            throw new AssertionError("local asked the aws cloud");
+        }), Map.of());
+
+        VariantPlan planned = planner(failing, hash, log).plan(List.of(variant), Step.LOCAL, false).variants().get(0);
+
+        assertEquals(List.of(), planned.actions());
+        assertEquals(4, planned.revision());
+        assertEquals("", log.toString(StandardCharsets.UTF_8), "no warning about the cloud");
     }
 
     @Test
