@@ -1,0 +1,29 @@
+package dev.cloudimages.testing.aws;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Starts {@link FakeAws} on 127.0.0.1 and prints {@code export VAR=value} lines that point {@code ./build} (or the
+ * AWS CLI) at it, then serves until killed; SIGTERM and SIGINT stop it cleanly.
+ */
+public final class FakeAwsMain {
+    private FakeAwsMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        // s3proxy logs through JBoss LogManager; JUL must know before anything logs
+        System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+        FakeAws aws = FakeAws.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            aws.close();
+            stopped.countDown();
+        }, "fake-aws-stop"));
+        aws.env().forEach((name, value) -> System.out.println("export " + name + "=" + value));
+        System.out.println("export AWS_EC2_METADATA_DISABLED=true");
+        System.out.println("# fake AWS account " + aws.accountId() + ", regions " + aws.regionNames()
+                + "; stop it with Ctrl-C or kill");
+        System.out.flush();
+        stopped.await();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.cloudimages.testing.aws;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.List;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/** S3 for the fake: s3proxy in-process on 127.0.0.1 with an in-memory blob store that counts the bytes stored. */
+final class FakeS3 implements AutoCloseable {
+    private final S3Proxy proxy;
+    private final BlobStore store;
+
+    private FakeS3(S3Proxy proxy, BlobStore store) {
+        this.proxy = proxy;
+        this.store = store;
+    }
+
+    static FakeS3 start(String accessKeyId, String secretAccessKey, AwsState state) {
+        BlobStore store = new CountingBlobStore(new TransientNio2BlobStore(), state);
+        S3Proxy proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V4, accessKeyId, secretAccessKey)
+                .ignoreUnknownHeaders(true).build();
+        try {
+            proxy.start();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!"STARTED".equals(proxy.getState())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("s3proxy did not start: " + proxy.getState());
+                }
+                Thread.sleep(5);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start s3proxy on 127.0.0.1: " + e.getMessage(), e);
+        }
+        return new FakeS3(proxy, store);
+    }
+
+    URI endpoint() {
+        return URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    byte[] read(String bucket, String key) throws IOException {
+        try (ResponseInputStream<GetObjectResponse> in = store.getBlob(bucket, key)) {
+            return in.readAllBytes();
+        }
+    }
+
+    List<String> buckets() {
+        return store.list().buckets().stream().map(Bucket::name).toList();
+    }
+
+    List<String> keys(String bucket) {
+        return store.list(bucket).contents().stream().map(S3Object::key).sorted().toList();
+    }
+
+    @Override
+    public void close() {
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop s3proxy: " + e.getMessage(), e);
+        }
+    }
+
+    /** Counts object data stored (single PUTs and multipart parts) as {@code bytesReceived("s3")}. */
+    private static final class CountingBlobStore extends ForwardingBlobStore {
+        private final AwsState state;
+
+        CountingBlobStore(BlobStore delegate, AwsState state) {
+            super(delegate);
+            this.state = state;
+        }
+
+        @Override
+        public PutObjectResponse putBlob(PutObjectRequest request, InputStream data) {
+            return delegate().putBlob(request, counted(data));
+        }
+
+        @Override
+        public UploadPartResponse uploadMultipartPart(MultipartUpload upload, UploadPartRequest request, InputStream data) {
+            return delegate().uploadMultipartPart(upload, request, counted(data));
+        }
+
+        private InputStream counted(InputStream data) {
+            return new FilterInputStream(data) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    if (b >= 0) {
+                        state.countBytes("s3", 1);
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = super.read(buffer, offset, length);
+                    if (n > 0) {
+                        state.countBytes("s3", n);
+                    }
+                    return n;
+                }
+            };
+        }
+    }
+}
