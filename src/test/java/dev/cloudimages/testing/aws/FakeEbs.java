@@ -76,8 +76,9 @@ final class FakeEbs {
             throw validation("INVALID_VOLUME_SIZE", "VolumeSize must be between 1 and 16384 GiB, not " + size);
         }
         int timeout = request.path("Timeout").asInt(60);
-        if (timeout < 10 || timeout > 60) {
-            throw validation("INVALID_PARAMETER_VALUE", "Timeout must be between 10 and 60 minutes, not " + timeout);
+        // the EBS API reference: 10 to 4320 minutes (3 days), 60 when not given
+        if (timeout < 10 || timeout > 4320) {
+            throw validation("INVALID_PARAMETER_VALUE", "Timeout must be between 10 and 4320 minutes, not " + timeout);
         }
         if (request.hasNonNull("ParentSnapshotId")) {
             throw validation("INVALID_PARAMETER_VALUE", "The fake does not support ParentSnapshotId");
