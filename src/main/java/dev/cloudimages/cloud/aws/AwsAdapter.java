@@ -98,7 +98,10 @@ final class AwsAdapter implements CloudAdapter {
         int concurrency = job.settings().integer("import.upload_concurrency", 8, 1, 64);
         Optional<String> bucket = Optional.ofNullable(job.settings().string("import.bucket", null));
         Path scratch = job.scratchDir();
-        try (Rollback rollback = new Rollback(context.log())) {
+        sweepLeftovers(identity, context);
+        try (Rollback temporaries = new Rollback(context.log()); Rollback rollback = new Rollback(context.log())) {
+            // the conversion goes whatever happens, on an interrupt too (the rollbacks' shutdown hook)
+            temporaries.onFailure("the scratch directory " + scratch, () -> deleteTree(scratch));
             String snapshotId;
             if (method.equals(EBS_DIRECT)) {
                 Path raw = DiskFiles.raw(job.imageFile(), job.format(), scratch, env);
@@ -117,12 +120,39 @@ final class AwsAdapter implements CloudAdapter {
                     AmiPublisher.iso(context.clock().now()), timeout, context.pollInterval(), rollback);
             rollback.commit();
             return AwsTags.remote(image, session.region());
-        } finally {
-            try {
-                FileTrees.deleteRecursively(scratch);
-            } catch (IOException e) {
-                context.log().warn("could not remove %s: %s", scratch, e.getMessage());
+        }
+    }
+
+    /**
+     * Snapshots of this very build and revision that no AMI uses are what a killed run left (a
+     * kill -9 runs no rollback): remove them before importing again.
+     */
+    private void sweepLeftovers(ImageIdentity identity, CloudContext context) {
+        String region = session.region();
+        Ec2Client ec2 = session.ec2(region);
+        try {
+            java.util.Set<String> used = new java.util.HashSet<>();
+            AmiPublisher.sameRevision(ec2, identity).ifPresent(i -> used.addAll(List.of(AmiPublisher.snapshots(i, ""))));
+            for (var snapshot : ec2.describeSnapshots(b -> b.ownerIds("self").filters(
+                    f -> f.name("tag:" + ImageIdentity.BUILD_NAME).values(identity.buildName()),
+                    f -> f.name("tag:" + ImageIdentity.BUILD_REVISION).values(Integer.toString(identity.revision())),
+                    f -> f.name("tag:" + ImageIdentity.PROJECT).values(identity.project()))).snapshots()) {
+                if (!used.contains(snapshot.snapshotId())) {
+                    context.log().warn("[%s] removing snapshot %s (%s) left in %s by an earlier import that did not finish",
+                            identity.variantKey(), snapshot.snapshotId(), snapshot.stateAsString(), region);
+                    ec2.deleteSnapshot(b -> b.snapshotId(snapshot.snapshotId()));
+                }
             }
+        } catch (SdkException e) {
+            throw AwsFailures.of("looking for snapshots left by an earlier import", e, session);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try {
+            FileTrees.deleteRecursively(dir);
+        } catch (IOException e) {
+            throw new BuildException(e.getMessage());
         }
     }
 

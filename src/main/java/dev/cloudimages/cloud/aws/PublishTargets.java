@@ -47,6 +47,10 @@ record PublishTargets(List<String> regions, List<String> skipped, boolean isPubl
             }
             regions.add(region.getKey());
         }
+        if (regions.isEmpty() && skipped.isEmpty()) {
+            throw new BuildException("variant " + settings.variantKey() + ": no region to publish to; set regions.ALL = true"
+                    + " or list regions (regions.us-east-1 = true) in the aws cloud config (configs/cloud/aws.conf)");
+        }
         Map<String, Boolean> access = settings.flags("access");
         boolean isPublic = access.getOrDefault("PUBLIC", false);
         List<String> accounts = new ArrayList<>();

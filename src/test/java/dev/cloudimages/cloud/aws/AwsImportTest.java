@@ -172,6 +172,28 @@ class AwsImportTest {
     }
 
     @Test
+    void aSnapshotLeftByAKilledImportIsRemovedByTheNextOne() throws Exception {
+        Path image = fixture.disk("raw");
+        // what a kill -9 mid-upload leaves: a snapshot of this build and revision that no AMI uses
+        try (dev.cloudimages.cloud.Rollback forgotten = new dev.cloudimages.cloud.Rollback(fixture.log)) {
+            new EbsDirectUpload(AwsSession.open(fixture.env), fixture.log).upload(image,
+                    AwsFixture.identity(0, "uefi", "x86_64"), 2, java.time.Duration.ofMinutes(10),
+                    java.time.Duration.ofMillis(20), forgotten);
+            forgotten.commit();
+        }
+        String left = single(fixture.aws.snapshots(REGION)).id();
+
+        RemoteImage imported = fixture.adapter().importImage(fixture.job(image, "raw", AwsFixture.settings(Map.of())),
+                fixture.context());
+
+        assertTrue(fixture.log().contains("removing snapshot " + left), fixture.log());
+        Snapshot kept = single(fixture.aws.snapshots(REGION));
+        assertFalse(kept.id().equals(left));
+        assertEquals(kept.id(), single(fixture.aws.images(REGION)).blockDevices().get(0).snapshotId());
+        assertEquals(imported.id(), single(fixture.aws.images(REGION)).id());
+    }
+
+    @Test
     void badSettingsFailBeforeAnythingIsMade() throws Exception {
         Path image = fixture.disk("raw");
         BuildException failure = assertThrows(BuildException.class, () -> fixture.adapter().importImage(

@@ -122,6 +122,13 @@ public final class FakeAws implements AutoCloseable {
         faults.failImportTask(mode, 1);
     }
 
+    private volatile Duration blockDelay = Duration.ZERO;
+
+    /** Every PutSnapshotBlock takes this long (a slow link), so a test can interrupt an upload. */
+    public void delayBlocks(Duration delay) {
+        blockDelay = delay;
+    }
+
     /** Every request signed for this region fails with AuthFailure until {@link #clearFaults()}. */
     public void regionAuthFailure(String region) {
         faults.regionAuthFailure(state.region(region).name(), true);
@@ -288,6 +295,13 @@ public final class FakeAws implements AutoCloseable {
 
     private HttpReply serveEbs(HttpExchange exchange, String path, byte[] body) {
         String operation = FakeEbs.operation(exchange.getRequestMethod(), path);
+        if (operation.equals("PutSnapshotBlock") && !blockDelay.isZero()) {
+            try {
+                Thread.sleep(blockDelay.toMillis()); // a slow link, outside any lock
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         AwsState.RegionState region;
         try {
             region = authenticate(exchange, operation);
