@@ -25,8 +25,9 @@ class ShellcheckTest {
         List<String> command = new ArrayList<>(List.of("shellcheck", "--external-sources"));
         command.add(root.resolve("build").toString());
         command.add(root.resolve(".ci/run").toString());
-        // the VM scripts, the builder's runner and Alpine hook, and the test builder
-        for (String dir : List.of("scripts", "src/main/resources/dev/cloudimages/local", "src/test/builder")) {
+        // the VM scripts, the builder's runner and Alpine hook, the test builder and the provisioning stub
+        for (String dir : List.of("scripts", "src/main/resources/dev/cloudimages/local", "src/test/builder",
+                "src/test/resources/provisioning")) {
             try (Stream<Path> scripts = Files.walk(root.resolve(dir))) {
                 scripts.filter(Files::isRegularFile).filter(ShellcheckTest::isShellScript).sorted().map(Path::toString)
                         .forEach(command::add);

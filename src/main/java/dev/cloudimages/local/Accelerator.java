@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Chooses QEMU's accelerator. KVM (HVF on macOS) is used only after a short probe proves a guest
  * really runs: a kernel without a root file system must panic and, with -no-reboot, end QEMU
- * within the probe timeout. /dev/kvm can exist while KVM guests hang, so it is never assumed.
+ * within the probe timeout. The probe boots the way the build does: with the build's UEFI firmware
+ * when it has one (Alpine's aarch64 kernel is an EFI zboot image that only firmware can start). /dev/kvm can exist while KVM guests hang, so it is never assumed.
  * Otherwise TCG (software emulation), with a warning. One probe per arch per run.
  */
 final class Accelerator {
@@ -31,14 +32,15 @@ final class Accelerator {
         this.log = log;
     }
 
-    String choose(String arch, Path qemuBinary, Path kernel) {
+    /** {@code uefi} is the build's firmware, null for a BIOS build. */
+    String choose(String arch, Path qemuBinary, Path kernel, Firmware.Uefi uefi) {
         if (!tunables.accel().equals("auto")) {
             return tunables.accel();
         }
-        return chosen.computeIfAbsent(arch + " " + qemuBinary, ignored -> chooseOnce(arch, qemuBinary, kernel));
+        return chosen.computeIfAbsent(arch + " " + qemuBinary, ignored -> chooseOnce(arch, qemuBinary, kernel, uefi));
     }
 
-    private String chooseOnce(String arch, Path qemuBinary, Path kernel) {
+    private String chooseOnce(String arch, Path qemuBinary, Path kernel, Firmware.Uefi uefi) {
         // a probe result holds for this QEMU until the host reboots
         String key = arch + " " + hostKey(qemuBinary);
         java.util.Optional<String> cached = cached(key)
@@ -48,7 +50,7 @@ final class Accelerator {
                     cached.get().toUpperCase(Locale.ROOT), arch);
             return cached.get();
         }
-        Decision decided = decide(arch, qemuBinary, kernel);
+        Decision decided = decide(arch, qemuBinary, kernel, uefi);
         if (decided.lasting()) {
             remember(key, decided.accel());
         }
@@ -103,7 +105,7 @@ final class Accelerator {
     private record Decision(String accel, boolean lasting) {
     }
 
-    private Decision decide(String arch, Path qemuBinary, Path kernel) {
+    private Decision decide(String arch, Path qemuBinary, Path kernel, Firmware.Uefi uefi) {
         String hostArch = hostArch();
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String candidate = os.contains("mac") ? "hvf" : "kvm";
@@ -115,7 +117,7 @@ final class Accelerator {
             log.warn("KVM is not available (/dev/kvm missing or not accessible); using TCG, which is slower");
             return new Decision("tcg", false);
         }
-        Probe probe = probe(arch, qemuBinary, kernel, candidate);
+        Probe probe = probe(arch, qemuBinary, kernel, uefi, candidate);
         if (probe == Probe.PASSED) {
             log.info("Using %s for %s guests (probe passed)", candidate.toUpperCase(Locale.ROOT), arch);
             return new Decision(candidate, true);
@@ -125,15 +127,56 @@ final class Accelerator {
 
     private enum Probe { PASSED, FAILED, HUNG, NOT_RUN }
 
-    private Probe probe(String arch, Path qemuBinary, Path kernel, String accel) {
+    /**
+     * The probe's QEMU command: the build's machine and kernel, with its firmware when it has one,
+     * and "panic=-1" so that the kernel, finding no root, ends QEMU (-no-reboot) at once.
+     */
+    static List<String> probeCommand(String arch, Path qemuBinary, Path kernel, String accel, Firmware.Uefi uefi,
+                                     Path vars) {
         List<String> command = new java.util.ArrayList<>(List.of(qemuBinary.toString(), "-name",
                 QemuCommand.NAME_PREFIX + "accel-probe", "-machine", arch.equals("aarch64") ? "virt" : "q35",
                 "-accel", accel));
         if (arch.equals("aarch64")) {
             command.addAll(List.of("-cpu", "host")); // virt's default CPU is 32-bit
         }
-        command.addAll(List.of("-m", "256", "-nodefaults", "-display", "none", "-no-reboot", "-serial", "none",
-                "-kernel", kernel.toString(), "-append", "panic=-1 console=" + QemuCommand.console(arch)));
+        command.addAll(List.of("-m", "256", "-nodefaults", "-display", "none", "-no-reboot", "-serial", "none"));
+        QemuCommand.firmware(command, uefi, vars);
+        command.addAll(List.of("-kernel", kernel.toString(), "-append", "panic=-1 console=" + QemuCommand.console(arch)));
+        return command;
+    }
+
+    private Probe probe(String arch, Path qemuBinary, Path kernel, Firmware.Uefi uefi, String accel) {
+        Path vars = null;
+        if (uefi != null) {
+            try {
+                Files.createDirectories(cacheFile.getParent());
+                vars = Files.createTempFile(cacheFile.getParent(), "accel-probe-vars", ".bin");
+                Firmware.copyVars(uefi, vars);
+            } catch (IOException | dev.cloudimages.support.BuildException e) {
+                log.warn("%s probe could not copy the UEFI variables (%s); using TCG", accel.toUpperCase(Locale.ROOT),
+                        e.getMessage());
+                deleteQuietly(vars);
+                return Probe.NOT_RUN;
+            }
+        }
+        try {
+            return run(probeCommand(arch, qemuBinary, kernel, accel, uefi, vars), accel);
+        } finally {
+            deleteQuietly(vars);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // a stray copy of the variable store in the cache is harmless
+            }
+        }
+    }
+
+    private Probe run(List<String> command, String accel) {
         Process process = null;
         String name = accel.toUpperCase(Locale.ROOT);
         try {

@@ -1,5 +1,7 @@
 package dev.cloudimages.local;
 
+import dev.cloudimages.alpine.AlpineEndpoints;
+import dev.cloudimages.config.ResolvedVariant;
 import dev.cloudimages.plan.VariantPlan;
 
 import java.util.LinkedHashMap;
@@ -7,8 +9,8 @@ import java.util.Map;
 
 /**
  * The variables the provisioning scripts get (behaviour page, section 5, plus MOTD, NTP_SERVER,
- * IMAGE_NAME and, when set, SOURCE_DATE_EPOCH), from a variant's resolved config and its plan, and
- * the env file that carries them into the builder.
+ * IMAGE_NAME, BUILDER_REPOS and, when set, SOURCE_DATE_EPOCH), from a variant's resolved config and
+ * its plan, and the env file that carries them into the builder.
  */
 public final class BuildEnvironment {
 
@@ -21,6 +23,7 @@ public final class BuildEnvironment {
         env.put("DEBUG", Boolean.toString(debug));
         env.put("ARCH", text(c, "arch"));
         env.put("BOOTSTRAP", text(c, "bootstrap"));
+        env.put("BUILDER_REPOS", builderRepos(plan.variant()));
         env.put("BUILD_NAME", plan.buildName());
         env.put("BUILD_REVISION", Integer.toString(plan.revision()));
         env.put("CLOUD", plan.cloud());
@@ -42,10 +45,34 @@ public final class BuildEnvironment {
         env.put("SERVICES_DISABLE", nested(c, "services", "disable"));
         env.put("VERSION", text(c, "version"));
         if (clock.fromSourceDateEpoch()) {
-            // reproducible builds: tools in the builder that honour it use the same "now"
+            // reproducible builds: the scripts date what they write into the image with it; the
+            // builder's own clock keeps the host's time (apk's TLS checks need a true "now")
             env.put("SOURCE_DATE_EPOCH", Long.toString(clock.now().getEpochSecond()));
         }
         return env;
+    }
+
+    /**
+     * The release the builder VM runs: the version's own, or for edge (no ISO) the newest stable
+     * one, which the configs step sets as builder_release.
+     */
+    static String builderRelease(ResolvedVariant variant) {
+        Object builder = variant.config().get("builder_release");
+        String release = builder != null && !builder.toString().isBlank() ? builder.toString()
+                : text(variant.config(), "release");
+        if (release.isBlank()) {
+            throw new dev.cloudimages.support.BuildException("variant " + variant.key() + " has no 'release'");
+        }
+        return release;
+    }
+
+    /**
+     * The builder's own repositories, for the tools the scripts install into the live system: an
+     * edge target's REPOS would mix edge packages into a stable builder.
+     */
+    static String builderRepos(ResolvedVariant variant) {
+        String branch = AlpineEndpoints.branchUrl(text(variant.config(), "mirror"), builderRelease(variant));
+        return branch + "/main\n" + branch + "/community";
     }
 
     /** Shell assignments, one per line, values single-quoted so nothing in them is interpreted. */

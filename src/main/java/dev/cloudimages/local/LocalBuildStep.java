@@ -156,8 +156,7 @@ public final class LocalBuildStep {
             ResolvedVariant variant = build.variant();
             String arch = QemuCommand.arch(variant);
             String mirror = text(variant, "mirror");
-            String release = variant.config().containsKey("builder_release") ? text(variant, "builder_release")
-                    : text(variant, "release");
+            String release = BuildEnvironment.builderRelease(variant);
             BootMedia.BootFiles boot = context.media().prepare(mirror, release, arch);
 
             Firmware.Uefi uefi = "uefi".equals(variant.config().get("firmware"))
@@ -175,10 +174,10 @@ public final class LocalBuildStep {
                     BuildEnvironment.of(build, context.inputs().debug(), context.inputs().clock()), context.tools());
 
             Path qemu = context.tools().find(QemuCommand.binary(variant));
-            String accel = context.accelerator().choose(arch, qemu, boot.kernel());
+            String accel = context.accelerator().choose(arch, qemu, boot.kernel(), uefi);
             List<String> command = QemuCommand.builder(variant, new QemuCommand.BuilderDisks(target, boot.iso(), payload,
                     scratch.resolve("status.log"), boot.kernel(), boot.initramfs(), vars), uefi, accel,
-                    context.tunables(), qemu, context.inputs().clock());
+                    context.tunables(), qemu);
             log.debug("[%s] %s", key, String.join(" ", command));
             log.info("[%s] starting builder VM (%s, %s, %s)", key, arch, uefi == null ? "BIOS" : "UEFI", accel.toUpperCase(Locale.ROOT));
             running.put(key, new Activity("booting the builder", System.nanoTime()));
@@ -329,6 +328,9 @@ public final class LocalBuildStep {
             case NO_POWER_OFF -> "the scripts finished but the builder did not power off cleanly within "
                     + VmRun.POWER_OFF.toSeconds() + " s (QEMU exit " + result.qemuExit() + ", no '" + VmRun.POWER_DOWN
                     + "'); its disk is not trusted";
+            case EMERGENCY_SHELL -> "the builder's initramfs dropped to its emergency shell (it could not boot from"
+                    + " the ISO); it printed: " + String.join(" | ", result.console().stream().map(String::strip)
+                    .filter(l -> !l.isEmpty()).toList());
             case INTERRUPTED -> "interrupted";
             case SUCCEEDED -> "succeeded";
         };

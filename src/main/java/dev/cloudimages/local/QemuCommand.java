@@ -40,14 +40,11 @@ public final class QemuCommand {
     }
 
     public static List<String> builder(ResolvedVariant variant, BuilderDisks disks, Firmware.Uefi uefi, String accel,
-                                       VmTunables tunables, Path qemuBinary, dev.cloudimages.support.BuildClock clock) {
+                                       VmTunables tunables, Path qemuBinary) {
         String arch = arch(variant);
         List<String> args = machine(variant, qemuBinary, accel, tunables, "builder " + variant.key());
-        if (clock.fromSourceDateEpoch()) {
-            // the guest's clock starts at SOURCE_DATE_EPOCH, so times written into the image come from it
-            args.addAll(List.of("-rtc", "base=" + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
-                    .withZone(java.time.ZoneOffset.UTC).format(clock.now()) + ",clock=vm"));
-        }
+        // no -rtc from SOURCE_DATE_EPOCH: a guest clock in the past fails apk's TLS certificate checks;
+        // the scripts get the epoch in their environment instead (BuildEnvironment)
         firmware(args, uefi, disks.uefiVars());
         args.addAll(List.of("-kernel", disks.kernel().toString(), "-initrd", disks.initramfs().toString(),
                 "-append", BUILDER_KERNEL_OPTIONS + " console=" + console(arch) + " panic=-1"));
@@ -77,7 +74,7 @@ public final class QemuCommand {
         return args;
     }
 
-    private static void firmware(List<String> args, Firmware.Uefi uefi, Path vars) {
+    static void firmware(List<String> args, Firmware.Uefi uefi, Path vars) {
         if (uefi == null) {
             return; // BIOS: QEMU's SeaBIOS
         }

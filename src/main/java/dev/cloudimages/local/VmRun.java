@@ -27,14 +27,22 @@ import java.util.function.Consumer;
 final class VmRun {
 
     /** How the run ended. */
-    enum Outcome { SUCCEEDED, SCRIPT_FAILED, BOOT_TIMEOUT, BUILD_TIMEOUT, QEMU_DIED, NO_POWER_OFF, INTERRUPTED }
+    enum Outcome { SUCCEEDED, SCRIPT_FAILED, BOOT_TIMEOUT, BUILD_TIMEOUT, QEMU_DIED, NO_POWER_OFF, EMERGENCY_SHELL,
+        INTERRUPTED }
 
     /** How long a guest may take to power off after its runner said DONE. */
     static final Duration POWER_OFF = Duration.ofSeconds(60);
 
-    /** The end of a run: what happened, which script, and when scripts started and ended (nanoTime). */
+    /**
+     * The end of a run: what happened, which script, and when scripts started and ended (nanoTime);
+     * {@code console} is what the guest printed just before an emergency shell, else empty.
+     */
     record Result(Outcome outcome, String script, int exitCode, int qemuExit, long started, long firstScript,
-                  long scriptsDone, long ended) {
+                  long scriptsDone, long ended, List<String> console) {
+        Result(Outcome outcome, String script, int exitCode, int qemuExit, long started, long firstScript,
+               long scriptsDone, long ended) {
+            this(outcome, script, exitCode, qemuExit, started, firstScript, scriptsDone, ended, List.of());
+        }
     }
 
     /** Progress for the caller: the script now running ("" before the first). */
@@ -50,7 +58,21 @@ final class VmRun {
     /** What Linux prints (even with "quiet") as it powers the machine off; a reboot or panic prints otherwise. */
     static final String POWER_DOWN = "reboot: Power down";
 
+    /**
+     * How Alpine's initramfs announces its emergency shell, in every mkinitfs of the supported
+     * releases (initramfs-init.in: "initramfs emergency recovery shell launched", "Launching
+     * emergency recovery shell", "Launching initramfs emergency recovery shell."). Before mkinitfs
+     * honours panic= (Alpine 3.23) a boot-media failure waits there until the boot timeout.
+     */
+    static final String EMERGENCY_SHELL = "emergency recovery shell";
+    /** How many console lines before the emergency shell a failure reports. */
+    static final int EMERGENCY_CONTEXT = 8;
+
     private VmRun() {
+    }
+
+    static boolean isEmergencyShell(String consoleLine) {
+        return consoleLine.toLowerCase(java.util.Locale.ROOT).contains(EMERGENCY_SHELL);
     }
 
     static Result run(List<String> command, Path consoleLog, Path statusFile, Duration bootTimeout,
@@ -65,10 +87,21 @@ final class VmRun {
             throw new BuildException("cannot start " + command.get(0) + ": " + AtomicFiles.describe(e));
         }
         StatusReader status = new StatusReader(listener);
+        java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
         Thread console = consoleThread(process, consoleLog, line -> {
             listener.consoleLine(line);
             if (line.contains(POWER_DOWN)) {
                 status.poweredDown = true;
+            }
+            // before any script ran, an emergency shell means the builder never booted
+            if (status.firstScript == 0 && status.emergency == null) {
+                recent.addLast(line);
+                if (recent.size() > EMERGENCY_CONTEXT) {
+                    recent.removeFirst();
+                }
+                if (isEmergencyShell(line)) {
+                    status.emergency = List.copyOf(recent);
+                }
             }
             if (line.startsWith(CONSOLE_STATUS)) {
                 status.line(line.substring(CONSOLE_STATUS.length()));
@@ -93,6 +126,10 @@ final class VmRun {
                             ? new Result(Outcome.SUCCEEDED, "", 0, code, started, status.firstScript, status.lastEnd, ended)
                             : new Result(Outcome.NO_POWER_OFF, "", 0, code, started, status.firstScript, status.lastEnd,
                             ended);
+                }
+                if (status.emergency != null) {
+                    return new Result(Outcome.EMERGENCY_SHELL, "", -1, -1, started, 0, 0, System.nanoTime(),
+                            status.emergency);
                 }
                 if (!process.isAlive()) {
                     console.join(5000); // the last console lines may still carry the status
@@ -183,6 +220,7 @@ final class VmRun {
         private final List<String[]> ends = new ArrayList<>();
         volatile Integer done;
         volatile boolean poweredDown;
+        volatile List<String> emergency;
 
         StatusReader(Listener listener) {
             this.listener = listener;

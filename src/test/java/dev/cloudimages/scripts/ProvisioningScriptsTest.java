@@ -1,0 +1,296 @@
+package dev.cloudimages.scripts;
+
+import dev.cloudimages.config.ConfigsStep;
+import dev.cloudimages.config.ResolvedVariant;
+import dev.cloudimages.local.BuildEnvironment;
+import dev.cloudimages.plan.ImageNames;
+import dev.cloudimages.plan.InputHash;
+import dev.cloudimages.plan.LocalImages;
+import dev.cloudimages.plan.VariantPlan;
+import dev.cloudimages.support.BuildClock;
+import dev.cloudimages.support.Log;
+import dev.cloudimages.testing.Fixtures;
+import dev.cloudimages.testing.ProjectCopy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every shipped variant's provisioning scripts (setup, setup-tiny or setup-cloudinit, cleanup)
+ * run on the host against stub tools (see {@link ProvisioningRun}), with the environment the
+ * builder gives them; then what they decided is checked against what Alpine and the clouds need.
+ * The expectations are written out here, from the variant's dimensions, not read back from the
+ * configs, so a config change that breaks an image fails here.
+ */
+class ProvisioningScriptsTest {
+
+    private static final long EPOCH = 1_795_000_000L; // 2026-11-18
+    /** mkinitfs' DEFAULT_FEATURES (its Makefile); the images keep them all. */
+    private static final List<String> MKINITFS_DEFAULTS = List.of("ata", "base", "cdrom", "ext4", "keymap", "kms",
+            "mmc", "nvme", "raid", "scsi", "usb", "virtio");
+
+    private static Path root;
+    private static final Map<String, Future<Outcome>> RUNS = new LinkedHashMap<>();
+    private static ExecutorService pool;
+
+    private record Outcome(ResolvedVariant variant, Map<String, String> env, ProvisioningRun run) {
+    }
+
+    @BeforeAll
+    static void runEveryVariant() throws IOException {
+        root = Files.createTempDirectory("provisioning");
+        Path project = ProjectCopy.into(Files.createDirectories(root.resolve("project")));
+        Map<String, String> env = Map.of("ALPINE_RELEASES_URL",
+                Fixtures.projectRoot().resolve("src/test/resources/fixtures/releases.json").toUri().toString(),
+                BuildClock.SOURCE_DATE_EPOCH, Long.toString(EPOCH));
+        BuildClock clock = BuildClock.fromEnvironment(env);
+        List<ResolvedVariant> variants = new ConfigsStep(new Log(new PrintStream(PrintStream.nullOutputStream()),
+                false, false)).run(new ConfigsStep.Inputs(project, false, List.of(), List.of(), List.of(), env, clock))
+                .resolution().variants();
+        pool = Executors.newFixedThreadPool(2);
+        for (ResolvedVariant variant : variants) {
+            VariantPlan plan = new VariantPlan(variant, ImageNames.buildName(variant), ImageNames.imageName(variant, 0),
+                    0, String.valueOf(variant.config().get("end_of_life")), List.of(), LocalImages.Status.ABSENT,
+                    Optional.empty(), "", List.of(), false, Optional.empty());
+            Map<String, String> buildEnv = BuildEnvironment.of(plan, false, clock);
+            Path dir = root.resolve(variant.key());
+            RUNS.put(variant.key(), pool.submit(() -> new Outcome(variant, buildEnv,
+                    ProvisioningRun.run(dir, buildEnv, InputHash.strings(variant, "scripts")))));
+        }
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        pool.shutdownNow();
+        dev.cloudimages.support.FileTrees.deleteRecursively(root);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyShippedVariant() {
+        assertEquals(72, RUNS.size(), "shipped variants: " + RUNS.keySet());
+        return RUNS.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> check(e.getValue().get())));
+    }
+
+    private static void check(Outcome outcome) {
+        ProvisioningRun run = outcome.run();
+        Map<String, String> dims = outcome.variant().dimensions();
+        String version = dims.get("version");
+        String arch = dims.get("arch");
+        String firmware = dims.get("firmware");
+        String bootstrap = dims.get("bootstrap");
+        String cloud = dims.get("cloud");
+        String what = outcome.variant().key();
+        assertTrue(run.succeeded(), String.join("\n", run.transcript));
+        assertEquals(List.of("setup", bootstrap.equals("tiny") ? "setup-tiny" : "setup-cloudinit", "cleanup"),
+                run.transcript.stream().map(t -> t.substring(0, t.indexOf(' '))).toList(), what);
+
+        mkinitfs(run, cloud, arch, what);
+        bootLoader(run, cloud, arch, firmware, what);
+        getty(run, console(cloud, arch), what);
+        runlevels(run, bootstrap, what);
+        logins(run, bootstrap, cloud, what);
+        packages(run, version, firmware, bootstrap, cloud, what);
+        cleanup(run, what);
+    }
+
+    /** The serial console the cloud's console shows, per cloud and arch. */
+    private static String console(String cloud, String arch) {
+        return arch.equals("x86_64") || cloud.equals("aws") ? "ttyS0" : "ttyAMA0";
+    }
+
+    private static void mkinitfs(ProvisioningRun run, String cloud, String arch, String what) {
+        List<String> calls = run.calls("mkinitfs-features");
+        assertEquals(1, calls.size(), what + ": one initramfs");
+        List<String> features = Arrays.asList(calls.get(0).trim().split(" +"));
+        assertTrue(features.containsAll(MKINITFS_DEFAULTS), what + ": mkinitfs defaults kept: " + features);
+        assertEquals(features.size(), features.stream().distinct().count(), what + ": no feature twice: " + features);
+        if (cloud.equals("aws")) {
+            assertTrue(features.containsAll(List.of("ena", "nvme")), what + ": " + features);
+        }
+        assertEquals(cloud.equals("aws") && arch.equals("aarch64"), features.contains("gpio_pl061"),
+                what + ": gpio_pl061 for AWS Graviton only: " + features);
+        if (features.contains("gpio_pl061")) {
+            assertTrue(run.exists("etc/mkinitfs/features.d/gpio_pl061.modules"), what);
+        }
+        assertTrue(features.contains("scsi"), what + ": scsi (GCP virtio-SCSI, OCI sdX): " + features);
+        assertTrue(run.exists("boot/initramfs-virt"), what);
+    }
+
+    private static void bootLoader(ProvisioningRun run, String cloud, String arch, String firmware, String what) {
+        String cmdline;
+        if (firmware.equals("bios")) {
+            String conf = run.read("boot/extlinux.conf");
+            cmdline = conf.lines().map(String::trim).filter(l -> l.startsWith("APPEND ")).findFirst().orElseThrow()
+                    .substring("APPEND ".length());
+            assertTrue(run.exists("boot/ldlinux.sys"), what + ": extlinux installed");
+            List<String> upd = run.read("etc/update-extlinux.conf").lines().toList();
+            assertTrue(upd.contains("default=virt"), what + ": update-extlinux default: " + upd);
+            assertFalse(upd.contains("default=lts"), what);
+            assertTrue(upd.contains("root=LABEL=root"), what + ": " + upd);
+            List<String> mkfs = run.calls("mkfs.ext4");
+            assertEquals(1, mkfs.size(), what);
+            assertTrue(mkfs.get(0).contains("-O ^64bit,^metadata_csum_seed,^orphan_file"),
+                    what + ": ext4 without what syslinux cannot read: " + mkfs);
+            assertTrue(run.calls("sfdisk-table").get(0).contains("label: dos"), what);
+            assertEquals("M".repeat(440), readDiskHead(run), what + ": syslinux MBR code written");
+        } else {
+            String cfg = run.read("boot/grub/grub.cfg");
+            cmdline = cfg.lines().map(String::trim).filter(l -> l.startsWith("linux ")).findFirst().orElseThrow()
+                    .replaceFirst("^linux /boot/vmlinuz-virt ", "");
+            String efi = arch.equals("x86_64") ? "x64" : "aa64";
+            assertTrue(run.exists("boot/efi/EFI/boot/boot" + efi + ".efi"), what + ": removable-media path");
+            assertFalse(run.calls("mkfs.ext4").get(0).contains("-O"), what + ": UEFI keeps the ext4 defaults");
+            assertTrue(run.calls("sfdisk-table").get(0).contains("label: gpt"), what);
+            assertTrue(run.read("etc/default/grub").contains("console=" + console(cloud, arch)), what);
+        }
+        List<String> options = Arrays.asList(cmdline.trim().split(" +"));
+        assertTrue(options.contains("root=LABEL=root"), what + ": " + options);
+        List<String> consoles = options.stream().filter(o -> o.startsWith("console=")).toList();
+        assertEquals(List.of("console=" + console(cloud, arch) + ",115200" + (arch.equals("x86_64") ? "n8" : "")),
+                consoles, what + ": kernel console");
+        String modules = options.stream().filter(o -> o.startsWith("modules=")).findFirst().orElseThrow();
+        List<String> wanted = new ArrayList<>(List.of("ext4", "virtio_blk"));
+        switch (cloud) {
+            case "aws" -> wanted.addAll(List.of("ena", "nvme"));
+            case "gcp" -> wanted.addAll(List.of("virtio_scsi", "nvme", "gve"));
+            default -> wanted.addAll(List.of("virtio_scsi", "nvme"));
+        }
+        if (cloud.equals("aws") && arch.equals("aarch64")) {
+            wanted.add("gpio_pl061");
+        }
+        assertTrue(Arrays.asList(modules.substring("modules=".length()).split(",")).containsAll(wanted),
+                what + ": " + modules + " lacks some of " + wanted);
+        if (cloud.equals("aws")) {
+            assertTrue(options.contains("nvme_core.io_timeout=4294967295"), what + ": " + options);
+        }
+    }
+
+    private static String readDiskHead(ProvisioningRun run) {
+        try (var in = Files.newInputStream(run.disk)) {
+            return new String(in.readNBytes(440), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void getty(ProvisioningRun run, String tty, String what) {
+        List<String> inittab = run.read("etc/inittab").lines().toList();
+        List<String> gettys = inittab.stream().filter(l -> !l.startsWith("#") && l.contains("getty")).toList();
+        assertEquals(List.of(tty + "::respawn:/sbin/getty -L 115200 " + tty + " vt100"), gettys,
+                what + ": only the serial console's getty");
+    }
+
+    private static void runlevels(ProvisioningRun run, String bootstrap, String what) {
+        assertTrue(run.runlevel("default").containsAll(List.of("sshd", "chronyd", "networking")), what);
+        if (bootstrap.equals("tiny")) {
+            // tiny-cloud 3.x: tiny-cloud-boot in boot, the other phases in default
+            assertEquals(List.of("tiny-cloud-boot"), tinyCloud(run.runlevel("boot")), what);
+            assertEquals(List.of("tiny-cloud-early", "tiny-cloud-final", "tiny-cloud-main"),
+                    tinyCloud(run.runlevel("default")), what);
+            assertEquals(List.of(), tinyCloud(run.runlevel("sysinit")), what);
+            assertTrue(run.runlevel("sysinit").containsAll(List.of("mdev", "hwdrivers")), what);
+        } else {
+            assertTrue(run.runlevel("boot").contains("cloud-init-local"), what);
+            assertTrue(run.runlevel("default").containsAll(List.of("cloud-init", "cloud-config", "cloud-final",
+                    "cloud-init-hotplugd", "udev-postmount")), what);
+            // hotplugd listens to udev: eudev instead of mdev
+            List<String> sysinit = run.runlevel("sysinit");
+            assertTrue(sysinit.containsAll(List.of("udev", "udev-trigger", "udev-settle")), what + ": " + sysinit);
+            assertFalse(sysinit.contains("mdev") || sysinit.contains("hwdrivers"), what + ": " + sysinit);
+        }
+    }
+
+    private static List<String> tinyCloud(List<String> services) {
+        return services.stream().filter(s -> s.startsWith("tiny-cloud")).toList();
+    }
+
+    private static void logins(ProvisioningRun run, String bootstrap, String cloud, String what) {
+        List<String> shadow = run.read("etc/shadow").lines().toList();
+        assertTrue(shadow.stream().anyMatch(l -> l.startsWith("root:*:")), what + ": root locked: " + shadow);
+        // "*": no password, yet not locked, so sshd without PAM accepts the user's keys
+        assertTrue(shadow.stream().anyMatch(l -> l.startsWith("alpine:*:")), what + ": " + shadow);
+        assertFalse(run.read("etc/ssh/sshd_config").lines().anyMatch(l -> l.trim().matches("(?i)UsePAM\\s+yes")),
+                what + ": sshd without PAM");
+        if (bootstrap.equals("tiny")) {
+            List<String> conf = run.read("etc/tiny-cloud.conf").lines().toList();
+            assertTrue(conf.contains("CLOUD=\"" + cloud + "\"") && conf.contains("CLOUD_USER=\"alpine\""),
+                    what + ": " + conf);
+        } else {
+            String user = run.read("etc/cloud/cloud.cfg.d/20-default-user.cfg");
+            assertTrue(user.contains("name: alpine") && user.contains("lock_passwd: false"), what + ": " + user);
+            assertFalse(user.contains("lock_passwd: true"), what);
+            String datasource = switch (cloud) {
+                case "aws" -> "Ec2";
+                case "gcp" -> "GCE";
+                default -> "Oracle";
+            };
+            assertEquals("datasource_list: [ " + datasource + ", None ]",
+                    run.read("etc/cloud/cloud.cfg.d/10-datasource.cfg").trim(), what);
+        }
+    }
+
+    private static void packages(ProvisioningRun run, String version, String firmware, String bootstrap,
+                                 String cloud, String what) {
+        List<String> asked = new ArrayList<>();
+        run.calls("apk").stream().filter(c -> c.startsWith("--root ") && c.contains(" add "))
+                .forEach(c -> asked.addAll(Arrays.asList(c.substring(c.indexOf(" add ") + 5).trim().split(" +"))));
+        assertTrue(asked.containsAll(List.of("alpine-base", "linux-virt", "openssh", "chrony")), what + ": " + asked);
+        assertFalse(asked.contains("openssh-server-pam"), what + ": one sshd for both bootstraps: " + asked);
+        assertTrue(asked.contains(firmware.equals("bios") ? "syslinux" : "grub-efi"), what + ": " + asked);
+        if (bootstrap.equals("tiny")) {
+            assertTrue(asked.contains("tiny-cloud-" + cloud), what + ": " + asked);
+            assertFalse(asked.contains("cloud-init"), what);
+        } else {
+            assertTrue(asked.containsAll(List.of("cloud-init", "dhclient", "eudev", "udev-init-scripts-openrc")),
+                    what + ": " + asked);
+        }
+        String targetRepos = run.read("etc/apk/repositories");
+        assertTrue(targetRepos.contains(version.equals("edge") ? "/edge/main" : "/v" + version + "/main"),
+                what + ": " + targetRepos);
+        // the builder's tools come from its own (stable) release, never from edge
+        List<String> builder = run.calls("apk-builder-repos");
+        assertEquals(1, builder.size(), what);
+        assertFalse(builder.get(0).contains("edge"), what + ": " + builder);
+        assertTrue(builder.get(0).contains(version.equals("edge") ? "/v3.24/main" : "/v" + version + "/main"),
+                what + ": " + builder);
+        assertTrue(run.calls("apk").stream().filter(c -> !c.startsWith("--root")).allMatch(
+                c -> c.contains("sfdisk") && c.contains("e2fsprogs")), what);
+    }
+
+    private static void cleanup(ProvisioningRun run, String what) {
+        assertEquals(List.of(), ProvisioningRun.lines(run.builderRoot.resolve("proc/mounts")), what + ": all unmounted");
+        assertFalse(run.exists("etc/resolv.conf"), what);
+        try (Stream<Path> files = Files.walk(run.target)) {
+            List<Path> newer = files.filter(f -> !Files.isSymbolicLink(f)).filter(f -> {
+                try {
+                    return Files.getLastModifiedTime(f).toInstant().getEpochSecond() > EPOCH;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+            assertEquals(List.of(), newer, what + ": nothing newer than SOURCE_DATE_EPOCH");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
