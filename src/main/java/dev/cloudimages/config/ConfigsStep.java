@@ -109,8 +109,25 @@ public final class ConfigsStep {
         }
         if (!only.isEmpty() || !skip.isEmpty()) {
             long selected = resolution.variants().stream().filter(v -> selects(v, only, skip)).count();
-            log.info("  %d variant(s) match --only %s --skip %s", selected, only, skip);
+            if (selected == 0) {
+                log.warn("%s select none of the %d variant(s); later steps will fail with these filters",
+                        describeFilters(only, skip), resolution.variants().size());
+            } else {
+                log.info("  %d variant(s) match --only %s --skip %s", selected, only, skip);
+            }
         }
+    }
+
+    /** "--only aws uefi --skip edge", or "the filters" when there are none (every variant selected). */
+    public static String describeFilters(List<String> only, List<String> skip) {
+        List<String> parts = new ArrayList<>();
+        if (!only.isEmpty()) {
+            parts.add("--only " + String.join(" ", only));
+        }
+        if (!skip.isEmpty()) {
+            parts.add("--skip " + String.join(" ", skip));
+        }
+        return parts.isEmpty() ? "the filters" : String.join(" ", parts);
     }
 
     /** --only: the variant has every listed key; --skip: it has none of them. */

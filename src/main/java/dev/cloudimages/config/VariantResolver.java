@@ -40,12 +40,14 @@ public final class VariantResolver {
         List<Dimension> dimensions = withReleases(config.dimensions());
         List<ResolvedVariant> variants = new ArrayList<>();
         List<Resolution.Skipped> skipped = new ArrayList<>();
+        Map<String, Map<String, String>> madeBy = new HashMap<>();
         int[] index = new int[dimensions.size()];
         do {
             Map<String, String> keys = new LinkedHashMap<>();
             for (int d = 0; d < dimensions.size(); d++) {
                 keys.put(dimensions.get(d).name(), dimensions.get(d).keys().get(index[d]));
             }
+            checkUnique(madeBy, keys);
             resolveOne(dimensions, keys, variants, skipped);
         } while (advance(index, dimensions));
         return new Resolution(dimensions, variants, skipped);
@@ -80,6 +82,26 @@ public final class VariantResolver {
         new Normaliser(variantKey).normalise(state);
         Placeholders.forVariant(variantKey, state).fill(state, "");
         variants.add(new ResolvedVariant(variantKey, keys, state));
+    }
+
+    /**
+     * Keys are joined with '-', so keys that hold '-' can join to the same variant key from two
+     * combinations (a-b + c and a + b-c); one would silently overwrite the other in configs.yaml.
+     */
+    private static void checkUnique(Map<String, Map<String, String>> madeBy, Map<String, String> keys) {
+        String variantKey = String.join("-", keys.values());
+        Map<String, String> earlier = madeBy.putIfAbsent(variantKey, keys);
+        if (earlier != null) {
+            throw new BuildException("two key combinations make the same variant key '" + variantKey + "': "
+                    + combination(earlier) + " and " + combination(keys)
+                    + "; variant keys join dimension keys with '-', so rename a key that contains '-'");
+        }
+    }
+
+    private static String combination(Map<String, String> keys) {
+        List<String> parts = new ArrayList<>();
+        keys.forEach((dimension, key) -> parts.add(dimension + "=" + key));
+        return "(" + String.join(", ", parts) + ")";
     }
 
     /** The version layers, each with its release looked up and appended to the name. */
