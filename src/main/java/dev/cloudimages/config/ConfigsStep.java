@@ -48,6 +48,7 @@ public final class ConfigsStep {
         HoconLoader loader = new HoconLoader(inputs.projectDir());
         log.info("Reading %s", loader.display(topFile));
         TopConfig config = TopConfig.read(loader, loader.parse(topFile));
+        config.warnings().forEach(warning -> log.warn("%s", warning));
         checkSelectors(config, inputs.only(), "--only");
         checkSelectors(config, inputs.skip(), "--skip");
 

@@ -90,4 +90,26 @@ class BadInputTest {
         CliRun.assertOneLineError(run("import", "--skip", "aws", "oci", "gcp"), err,
                 "--skip aws oci gcp select none of the 72 variant(s)", "nothing to import");
     }
+
+    @Test
+    void unknownKeysInWhenAndExcludeAreWarnedWithTheNearestKey() {
+        String config = custom("typo", top("  arch {\n    x86_64 { }\n    aarch64 {\n      EXCLUDE = [bois]\n    }\n  }\n"
+                + "  firmware {\n    bios { }\n    uefi {\n      WHEN {\n        \"aarch46 x86_64\" { size = 2G }\n      }\n    }\n  }\n"));
+        assertEquals(Cli.OK, run("configs", "--custom", config), err);
+        assertTrue(err.contains("WARN  work/configs/typo.conf:7: Dimensions.arch.aarch64.EXCLUDE names 'bois', which no"
+                + " dimension has, so it never matches; nearest key: 'bios'"), err);
+        assertTrue(err.contains("WARN  work/configs/typo.conf:14: Dimensions.firmware.uefi.WHEN names 'aarch46'"), err);
+        assertTrue(err.contains("nearest key: 'aarch64'"), err);
+        assertEquals(2, err.lines().filter(l -> l.contains(" WARN ")).count(), err);
+        assertTrue(Files.exists(project.resolve("work/configs.yaml")), "a warning, not an error");
+    }
+
+    @Test
+    void theShippedConfigsAndTheExampleOverlayNameOnlyRealKeys() {
+        assertEquals(Cli.OK, run("configs"), err);
+        assertFalse(err.contains(" WARN "), err);
+        // the example overlay removes clouds the shipped configs still name in WHEN blocks
+        assertEquals(Cli.OK, run("configs", "--clean", "--custom", "overlays/example"), err);
+        assertFalse(err.contains(" WARN "), err);
+    }
 }
