@@ -2,6 +2,7 @@ package dev.cloudimages.config;
 
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.cloudimages.support.BuildException;
@@ -103,8 +104,10 @@ public record TopConfig(Path file, Map<String, Object> defaults, List<Dimension>
                     .toList();
             keysObject.keySet().stream().filter(key -> !keys.contains(key)).forEach(removedKeys::add);
             if (keys.isEmpty()) {
-                throw new BuildException(loader.where(value.origin()) + ": dimension '" + name
-                        + "' has no keys; give it at least one key block (e.g. " + name + " { example { } }) or remove it");
+                throw new BuildException(loader.where(value.origin()) + ": dimension '" + name + "' has no keys; "
+                        + (name.equals(VERSION)
+                        ? "the version dimension is required: give it a block per Alpine version, e.g. \"3.24\" { }"
+                        : "give it at least one key block (e.g. " + name + " { example { } }) or remove it"));
             }
             Map<String, Map<String, Object>> layers = new LinkedHashMap<>();
             for (String key : keys) {
@@ -211,7 +214,8 @@ public record TopConfig(Path file, Map<String, Object> defaults, List<Dimension>
         }
 
         private static String describe(ConfigValue value) {
-            String rendered = value.render();
+            // plain render() starts with an origin comment and spans lines
+            String rendered = value.render(ConfigRenderOptions.concise());
             if (rendered.length() > 40) {
                 rendered = rendered.substring(0, 37) + "...";
             }

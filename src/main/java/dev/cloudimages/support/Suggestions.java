@@ -9,10 +9,10 @@ public final class Suggestions {
     private Suggestions() {
     }
 
-    /** The closest of {@code known} by edit distance, if at most a third of the name's length (at least 1) away. */
+    /** The closest of {@code known} by edit distance, if near enough: 1 edit for short names, else 2 or a third of it. */
     public static Optional<String> nearest(String name, Collection<String> known) {
         return closest(name, known).filter(c -> distance(name.toLowerCase(), c.toLowerCase())
-                <= Math.max(1, name.length() / 3));
+                <= (name.length() <= 3 ? 1 : Math.max(2, name.length() / 3)));
     }
 
     /** The closest of {@code known} by edit distance, however far. */

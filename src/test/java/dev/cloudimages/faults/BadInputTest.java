@@ -1,6 +1,7 @@
 package dev.cloudimages.faults;
 
 import dev.cloudimages.cli.Cli;
+import dev.cloudimages.config.ConfigsYaml;
 import dev.cloudimages.testing.CliRun;
 import dev.cloudimages.testing.Fixtures;
 import dev.cloudimages.testing.FixtureServer;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -111,5 +113,56 @@ class BadInputTest {
         // the example overlay removes clouds the shipped configs still name in WHEN blocks
         assertEquals(Cli.OK, run("configs", "--clean", "--custom", "overlays/example"), err);
         assertFalse(err.contains(" WARN "), err);
+    }
+
+    @Test
+    void aMissingClosingBraceNamesTheBraceThatIsNotClosed() {
+        String config = custom("brace", "Default {\n  name = [ a ]\n# { in a comment\nx = \"{ in a string\"\n"
+                + "Dimensions { version { \"3.24\" { } } }\n");
+        CliRun.assertOneLineError(run("configs", "--custom", config), err,
+                "HOCON syntax error in work/configs/brace.conf:1: '{' is never closed; add the missing '}'");
+        assertFalse(Files.exists(project.resolve("work/configs.yaml")));
+    }
+
+    @Test
+    void anUnknownStepIsNamedWithTheSteps() {
+        assertEquals(Cli.USAGE, run("bild"));
+        assertTrue(err.startsWith("build: unknown step 'bild'; steps: configs, state, local, import, publish\n"), err);
+        assertEquals(Cli.USAGE, run("lcoal"));
+        assertTrue(err.contains("unknown step 'lcoal'; did you mean 'local'?"), err);
+        assertFalse(Files.exists(project.resolve("work")), "usage errors change nothing");
+    }
+
+    @Test
+    void aWhenOfTheWrongShapeIsShownOnOneReadableLine() {
+        String config = custom("whenlist", top("  arch { x86_64 { WHEN = [ \"a b\", { x = 1 } ] } }\n"));
+        CliRun.assertOneLineError(run("configs", "--custom", config), err,
+                "work/configs/whenlist.conf:4: Dimensions.arch.x86_64.WHEN must be a block of key blocks",
+                "got list [\"a b\",{\"x\":1}]");
+        assertFalse(err.contains("/tmp/"), err);
+    }
+
+    @Test
+    void anEmptyVersionDimensionSaysItIsRequired() {
+        String config = custom("emptyv", "Default { }\nDimensions { version { } }\n");
+        CliRun.assertOneLineError(run("configs", "--custom", config), err,
+                "work/configs/emptyv.conf:2: dimension 'version' has no keys; the version dimension is required");
+        assertFalse(err.contains("remove it"), err);
+    }
+
+    @Test
+    void aDamagedImageYamlIsOneLineInThePlanTable() throws IOException {
+        String variant = "3.24-x86_64-uefi-tiny-aws";
+        assertEquals(Cli.OK, run("state", "--only", "3.24", "x86_64", "uefi", "tiny", "aws"), err);
+        String buildName = ConfigsYaml.mapper().readTree(project.resolve("work/actions.yaml").toFile())
+                .at("/" + variant + "/build_name").asText();
+        Path dir = project.resolve("work/images/aws").resolve(buildName);
+        Fixtures.write(dir, "image.qcow2", "x");
+        Fixtures.write(dir, "image.yaml", "variant: [unclosed\nsize: {\n");
+        assertEquals(Cli.OK, run("state", "--only", "3.24", "x86_64", "uefi", "tiny", "aws"), err);
+        List<String> rows = out.lines().toList();
+        assertEquals(2, rows.size(), "header and one row: " + out);
+        assertTrue(rows.get(1).contains("local image is unusable: image.yaml is unreadable (not YAML at line "), out);
+        assertTrue(Files.exists(dir.resolve("image.yaml")), "state changes nothing");
     }
 }
