@@ -62,7 +62,7 @@ public final class Fetch {
         Path temp = null;
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
-            temp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".", ".part");
+            temp = AtomicFiles.createTemp(target, ".part");
             Body body = open(url, stall); // a server that never answers counts as stalled
             try (InputStream in = body.body(); OutputStream out = Files.newOutputStream(temp);
                  StallWatch watch = new StallWatch(in)) {

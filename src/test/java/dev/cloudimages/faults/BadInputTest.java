@@ -2,6 +2,7 @@ package dev.cloudimages.faults;
 
 import dev.cloudimages.cli.Cli;
 import dev.cloudimages.config.ConfigsYaml;
+import dev.cloudimages.plan.LocalImages;
 import dev.cloudimages.testing.CliRun;
 import dev.cloudimages.testing.Fixtures;
 import dev.cloudimages.testing.FixtureServer;
@@ -15,9 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -164,5 +167,21 @@ class BadInputTest {
         assertEquals(2, rows.size(), "header and one row: " + out);
         assertTrue(rows.get(1).contains("local image is unusable: image.yaml is unreadable (not YAML at line "), out);
         assertTrue(Files.exists(dir.resolve("image.yaml")), "state changes nothing");
+    }
+
+    @Test
+    void reportsAreWrittenWithTheUmaskNotPrivately() throws IOException {
+        assertEquals(Cli.OK, run("state", "--only", "3.24", "x86_64", "uefi", "tiny", "aws"), err);
+        Path reference = Files.createFile(project.resolve("made-with-the-umask"));
+        Set<PosixFilePermission> expected = Files.getPosixFilePermissions(reference);
+        assertTrue(expected.contains(PosixFilePermission.OWNER_READ) && expected.size() > 2,
+                "this test needs a umask that leaves more than owner read/write: " + expected);
+        assertEquals(expected, Files.getPosixFilePermissions(project.resolve("work/configs.yaml")));
+        assertEquals(expected, Files.getPosixFilePermissions(project.resolve("work/actions.yaml")));
+        // image.yaml and .sha256 are written the same way (AtomicFiles), inside a build
+        Path record = project.resolve("work/images/aws/x/image.yaml");
+        LocalImages.write(record.getParent(), new LocalImages.Record("v", "x", "x-r0", 0, "qcow2", "image.qcow2", 1,
+                "00", "sha256:00", "2026-11-18T00:00:00Z"));
+        assertEquals(expected, Files.getPosixFilePermissions(record));
     }
 }
