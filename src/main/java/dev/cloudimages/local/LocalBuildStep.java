@@ -75,25 +75,20 @@ public final class LocalBuildStep {
     }
 
     public Outputs run(Inputs inputs) {
+        return run(inputs, LocalPreflight.check(inputs.plan().with(Action.BUILD), inputs.workDir(),
+                inputs.varsFiles(), inputs.env(), log));
+    }
+
+    /** Builds what the plan says, with the host already checked by {@link LocalPreflight}. */
+    public Outputs run(Inputs inputs, LocalPreflight.Checked checked) {
         List<VariantPlan> builds = inputs.plan().with(Action.BUILD);
         if (builds.isEmpty()) {
             return new Outputs(List.of(), List.of());
         }
-        VmTunables tunables = VmTunables.load(inputs.varsFiles());
-        HostTools tools = new HostTools(inputs.env());
-        for (VariantPlan build : builds) {
-            size(build.variant());
-            tools.find(QemuCommand.binary(build.variant()));
-        }
-        tools.find("qemu-img");
-        tools.find("mformat");
-        tools.find("mcopy");
-        if (builds.stream().anyMatch(b -> format(b.variant()).equals("tar.gz"))) {
-            tools.find("tar");
-            tools.find("gzip");
-        }
-        Context context = new Context(inputs, tunables, tools, new BootMedia(inputs.workDir().resolve("cache/iso"), log),
-                new Firmware(inputs.workDir().resolve("firmware"), log), new Accelerator(tunables, inputs.workDir().resolve("cache"), log));
+        VmTunables tunables = checked.tunables();
+        Context context = new Context(inputs, tunables, checked.tools(),
+                new BootMedia(inputs.workDir().resolve("cache/iso"), log), checked.firmware(),
+                new Accelerator(tunables, inputs.workDir().resolve("cache"), log));
 
         int threads = Math.min(inputs.parallel(), builds.size());
         log.info("Building %d image(s), %d at a time", builds.size(), threads);
@@ -156,8 +151,7 @@ public final class LocalBuildStep {
             ResolvedVariant variant = build.variant();
             String arch = QemuCommand.arch(variant);
             String mirror = text(variant, "mirror");
-            String release = variant.config().containsKey("builder_release") ? text(variant, "builder_release")
-                    : text(variant, "release");
+            String release = builderRelease(variant);
             BootMedia.BootFiles boot = context.media().prepare(mirror, release, arch);
 
             Firmware.Uefi uefi = "uefi".equals(variant.config().get("firmware"))
@@ -379,7 +373,12 @@ public final class LocalBuildStep {
         }
     }
 
-    private static String text(ResolvedVariant variant, String key) {
+    static String builderRelease(ResolvedVariant variant) {
+        return variant.config().containsKey("builder_release") ? text(variant, "builder_release")
+                : text(variant, "release");
+    }
+
+    static String text(ResolvedVariant variant, String key) {
         Object value = variant.config().get(key);
         if (value == null || value.toString().isBlank()) {
             throw new BuildException("variant " + variant.key() + " has no '" + key + "'");

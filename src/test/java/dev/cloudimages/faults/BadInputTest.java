@@ -184,4 +184,31 @@ class BadInputTest {
                 "00", "sha256:00", "2026-11-18T00:00:00Z"));
         assertEquals(expected, Files.getPosixFilePermissions(record));
     }
+
+    @Test
+    void localReviseChecksEverythingBeforeRemovingTheOldImage() throws IOException {
+        String[] one = {"--only", "3.24", "x86_64", "bios", "tiny", "aws"};
+        assertEquals(Cli.OK, run(concat(new String[] {"state"}, one)), err);
+        String buildName = ConfigsYaml.mapper().readTree(project.resolve("work/actions.yaml").toFile())
+                .at("/3.24-x86_64-bios-tiny-aws/build_name").asText();
+        Path image = Fixtures.write(project.resolve("work/images/aws").resolve(buildName), "image.qcow2", "old image");
+
+        Fixtures.write(project, "bad.vars", "memroy = 2048\n");
+        CliRun.assertOneLineError(run(concat(new String[] {"local", "--revise", "--vars", "bad.vars"}, one)), err,
+                "memroy");
+        assertTrue(Files.exists(image), "an unknown tunable removes nothing");
+        assertFalse(err.contains("removing local image"), err);
+
+        env.put("PATH", Files.createDirectories(project.resolve("empty-bin")).toString());
+        CliRun.assertOneLineError(run(concat(new String[] {"local", "--revise"}, one)), err,
+                "qemu-system-x86_64 not found on PATH");
+        assertTrue(Files.exists(image), "a missing program removes nothing");
+        assertFalse(Files.exists(project.resolve("work/build")), "no scratch directory");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 }
