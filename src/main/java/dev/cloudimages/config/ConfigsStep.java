@@ -39,10 +39,7 @@ public final class ConfigsStep {
 
     public Outputs run(Inputs inputs) {
         WorkEnvironment work = new WorkEnvironment(inputs.projectDir(), inputs.projectDir().resolve("work"), log);
-        if (inputs.clean()) {
-            work.clean();
-        }
-        work.install(inputs.customDirs());
+        work.install(inputs.customDirs(), inputs.clean());
 
         Path topFile = work.topLevelConfig();
         HoconLoader loader = new HoconLoader(inputs.projectDir());

@@ -206,6 +206,31 @@ class BadInputTest {
         assertFalse(Files.exists(project.resolve("work/build")), "no scratch directory");
     }
 
+    @Test
+    void cleanChecksTheOverlaysBeforeEmptyingWork() throws IOException {
+        assertEquals(Cli.OK, run("configs"), err);
+        Path kept = Fixtures.write(project, "work/images/aws/old/image.qcow2", "a built image");
+        Path clash = project.resolve("custom/clash");
+        Fixtures.write(clash, "configs/cloud/aws.conf", "x = 1\n");
+        CliRun.assertOneLineError(run("configs", "--clean", "--custom", clash.toString()), err,
+                "overlay collision: configs/cloud/aws.conf", "work/ was left unchanged");
+        assertTrue(Files.exists(kept), "work/ really was left unchanged");
+        assertTrue(Files.exists(project.resolve("work/configs.yaml")));
+
+        Path outside = project.resolve("custom/outside");
+        Files.createDirectories(outside.resolve("configs"));
+        Fixtures.write(project, "custom/elsewhere.conf", "x = 1\n");
+        Files.createSymbolicLink(outside.resolve("configs/images.conf"), Path.of("../../elsewhere.conf"));
+        CliRun.assertOneLineError(run("configs", "--clean", "--custom", outside.toString()), err,
+                "custom/outside/configs/images.conf points at ../../elsewhere.conf, outside its own directory",
+                "must be a symlink to the top-level config beside it", "work/ was left unchanged");
+        assertFalse(err.contains("collision"), err);
+        assertTrue(Files.exists(kept), "work/ really was left unchanged");
+        try (var staging = Files.list(project.resolve("work"))) {
+            assertFalse(staging.anyMatch(p -> p.getFileName().toString().contains("staging")), "no staging left");
+        }
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
