@@ -5,6 +5,7 @@ import dev.cloudimages.alpine.ReleaseCatalog;
 import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.Dates;
 
+import java.math.BigInteger;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -36,7 +37,15 @@ public final class VariantResolver {
         this.mirror = mirror;
     }
 
+    /**
+     * The most candidate variants (the product of the dimensions' key counts) a config may make.
+     * Each resolved variant holds its whole config, so far beyond this the JVM runs out of memory
+     * after minutes instead of failing at once; 3^10 = 59 049 resolves in seconds.
+     */
+    public static final long MAX_CANDIDATES = 200_000;
+
     public Resolution resolve() {
+        checkCandidateCount(config);
         List<Dimension> dimensions = withReleases(config.dimensions());
         List<ResolvedVariant> variants = new ArrayList<>();
         List<Resolution.Skipped> skipped = new ArrayList<>();
@@ -82,6 +91,20 @@ public final class VariantResolver {
         new Normaliser(variantKey).normalise(state);
         Placeholders.forVariant(variantKey, state).fill(state, "");
         variants.add(new ResolvedVariant(variantKey, keys, state));
+    }
+
+    static void checkCandidateCount(TopConfig config) {
+        BigInteger candidates = BigInteger.ONE;
+        List<String> factors = new ArrayList<>();
+        for (Dimension dimension : config.dimensions()) {
+            candidates = candidates.multiply(BigInteger.valueOf(dimension.keys().size()));
+            factors.add(String.valueOf(dimension.keys().size()));
+        }
+        if (candidates.compareTo(BigInteger.valueOf(MAX_CANDIDATES)) > 0) {
+            throw new BuildException("the " + factors.size() + " dimensions make " + String.join(" x ", factors) + " = "
+                    + candidates + " candidate variants, more than the limit of " + MAX_CANDIDATES
+                    + "; remove dimensions or keys, or split them over several top-level configs");
+        }
     }
 
     /**

@@ -231,6 +231,33 @@ class BadInputTest {
         }
     }
 
+    /** n dimensions of three keys each (d1a d1b d1c, ...), every variant kept. */
+    private static String cube(int n) {
+        StringBuilder dimensions = new StringBuilder();
+        for (int d = 1; d <= n; d++) {
+            dimensions.append("  d").append(d).append(" { d").append(d).append("a { }, d").append(d).append("b { }, d")
+                    .append(d).append("c { } }\n");
+        }
+        return top(dimensions.toString());
+    }
+
+    @Test
+    void aHugeDimensionProductIsRefusedAtOnce() {
+        long started = System.nanoTime();
+        CliRun.assertOneLineError(run("configs", "--custom", custom("huge", cube(13))), err,
+                "the 14 dimensions make 1 x 3 x 3 x 3 x 3 x 3 x 3 x 3 x 3 x 3 x 3 x 3 x 3 x 3 = 1594323 candidate variants,"
+                        + " more than the limit of 200000");
+        assertTrue(System.nanoTime() - started < 10_000_000_000L, "refused without resolving");
+        assertFalse(Files.exists(project.resolve("work/configs.yaml")));
+    }
+
+    @Test
+    void tenDimensionsOfThreeKeysStillResolve() {
+        assertEquals(Cli.OK, run("configs", "--custom", custom("cube", cube(10))), err);
+        assertTrue(err.contains("Resolved 59049 image variant(s)"), err.lines().filter(l -> l.contains("Resolved"))
+                .findFirst().orElse(err));
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
