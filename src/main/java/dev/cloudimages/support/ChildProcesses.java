@@ -40,6 +40,13 @@ public final class ChildProcesses {
         }
     }
 
+    /** Whether the shutdown hook has begun: a child that ended now was stopped by it, whatever its status says. */
+    public static boolean stopping() {
+        synchronized (LIVE) {
+            return stopping;
+        }
+    }
+
     /** Stops every child still running; new ones may start (end of a step). */
     public static void killAll() {
         for (Process process : LIVE) {
