@@ -5,6 +5,8 @@ import dev.cloudimages.alpine.ReleaseCatalog;
 import dev.cloudimages.alpine.ReleaseFetcher;
 import dev.cloudimages.support.BuildClock;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.ChildProcesses;
+import dev.cloudimages.support.Leftovers;
 import dev.cloudimages.support.Log;
 
 import java.nio.file.Path;
@@ -39,6 +41,13 @@ public final class ConfigsStep {
 
     public Outputs run(Inputs inputs) {
         WorkEnvironment work = new WorkEnvironment(inputs.projectDir(), inputs.projectDir().resolve("work"), log);
+        // this run holds the lock: whatever an earlier run left running or half-written is dead weight
+        List<Long> stopped = ChildProcesses.stopRecorded(work.workDir().resolve(ChildProcesses.RECORD));
+        if (!stopped.isEmpty()) {
+            log.warn("Stopped %d process(es) that a killed earlier run left running (process ids %s)",
+                    stopped.size(), stopped);
+        }
+        Leftovers.sweep(work.workDir(), log, "left by an interrupted earlier run");
         work.install(inputs.customDirs(), inputs.clean());
 
         Path topFile = work.topLevelConfig();

@@ -11,6 +11,7 @@ import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.ChildProcesses;
 import dev.cloudimages.support.Digests;
 import dev.cloudimages.support.FileTrees;
+import dev.cloudimages.support.Leftovers;
 import dev.cloudimages.support.Log;
 
 import java.io.IOException;
@@ -92,7 +93,14 @@ public final class LocalBuildStep {
 
         int threads = Math.min(inputs.parallel(), builds.size());
         log.info("Building %d image(s), %d at a time", builds.size(), threads);
-        Thread hook = ChildProcesses.installShutdownHook();
+        ChildProcesses.recordIn(inputs.workDir().resolve(ChildProcesses.RECORD));
+        // SIGINT, SIGTERM, SIGHUP: say so once, stop the VMs, and leave no disks or partial files
+        Thread hook = ChildProcesses.installShutdownHook(
+                () -> log.error("interrupted: stopping %d build(s)", running.size()),
+                () -> {
+                    Leftovers.sweep(inputs.workDir());
+                    ChildProcesses.recordIn(null);
+                });
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor();
         progress.scheduleAtFixedRate(this::progress, 15, 15, TimeUnit.SECONDS);
@@ -122,6 +130,7 @@ public final class LocalBuildStep {
             pool.shutdownNow();
             ChildProcesses.killAll();
             ChildProcesses.removeShutdownHook(hook);
+            ChildProcesses.recordIn(null);
         }
         summarise(built, failed);
         return new Outputs(built, failed);
@@ -279,6 +288,9 @@ public final class LocalBuildStep {
 
     private Failed fail(VariantPlan build, Path workDir, String reason, Path consoleLog, Path scratch) {
         String key = build.key();
+        if (ChildProcesses.stopping()) {
+            return new Failed(key, "interrupted", null); // the shutdown hook says so once and cleans up
+        }
         // keep the log; drop the disks and any half-converted image, which are large and half-made
         List<Path> partials = new ArrayList<>();
         for (String partial : List.of("target.raw", "payload.img", "payload", "uefi-vars.bin")) {
