@@ -21,7 +21,7 @@ class LocalCommand extends StepCommand {
         Path workDir = context.projectDir().resolve("work");
         // every check before --revise removes an image: a failed check must not leave the user with none
         LocalPreflight.Checked checked = LocalPreflight.check(plan.with(Action.BUILD), workDir, options.vars(),
-                context.env(), build.log());
+                context.env(), options.parallel(), build.log());
         Revisions.apply(plan, new LocalImages(workDir.resolve("images")), clouds(), build.log());
         if (plan.nothingToDo()) {
             return Cli.OK;

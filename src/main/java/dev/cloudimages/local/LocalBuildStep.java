@@ -77,7 +77,7 @@ public final class LocalBuildStep {
 
     public Outputs run(Inputs inputs) {
         return run(inputs, LocalPreflight.check(inputs.plan().with(Action.BUILD), inputs.workDir(),
-                inputs.varsFiles(), inputs.env(), log));
+                inputs.varsFiles(), inputs.env(), inputs.parallel(), log));
     }
 
     /** Builds what the plan says, with the host already checked by {@link LocalPreflight}. */
@@ -188,7 +188,8 @@ public final class LocalBuildStep {
             VmRun.Result result = VmRun.run(command, consoleLog, scratch.resolve("status.log"),
                     context.tunables().bootTimeout(arch), context.tunables().buildTimeout(arch), listener(key));
             if (result.outcome() != VmRun.Outcome.SUCCEEDED) {
-                return fail(build, workDir, describe(result, context.tunables(), arch), consoleLog, scratch);
+                return fail(build, workDir, DiskSpace.explain(workDir, consoleLog, build)
+                        .orElseGet(() -> describe(result, context.tunables(), arch)), consoleLog, scratch);
             }
             running.put(key, new Activity("converting to " + format(variant), System.nanoTime()));
             long convertStart = System.nanoTime();
@@ -209,7 +210,8 @@ public final class LocalBuildStep {
         } catch (BuildException e) {
             return fail(build, workDir, e.getMessage(), consoleLog, scratch);
         } catch (IOException e) {
-            return fail(build, workDir, AtomicFiles.describe(e), consoleLog, scratch);
+            return fail(build, workDir, DiskSpace.explain(workDir, consoleLog, build)
+                    .orElseGet(() -> AtomicFiles.describe(e)), consoleLog, scratch);
         } catch (RuntimeException e) {
             // one build's surprise must not take the others down
             log.debugTrace(e);

@@ -25,7 +25,7 @@ public final class LocalPreflight {
     }
 
     public static Checked check(List<VariantPlan> builds, Path workDir, List<Path> varsFiles, Map<String, String> env,
-                                Log log) {
+                                int parallel, Log log) {
         VmTunables tunables = VmTunables.load(varsFiles);
         HostTools tools = new HostTools(env);
         Firmware firmware = new Firmware(workDir.resolve("firmware"), log);
@@ -51,6 +51,7 @@ public final class LocalPreflight {
                 firmware.uefi(arch, LocalBuildStep.text(variant, "mirror"), LocalBuildStep.builderRelease(variant));
             }
         }
+        DiskSpace.checkHost(workDir, builds, parallel);
         return new Checked(tunables, tools, firmware);
     }
 }

@@ -7,6 +7,7 @@ import dev.cloudimages.testing.CliRun;
 import dev.cloudimages.testing.Fixtures;
 import dev.cloudimages.testing.FixtureServer;
 import dev.cloudimages.testing.ProjectCopy;
+import dev.cloudimages.testing.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -256,6 +257,19 @@ class BadInputTest {
         assertEquals(Cli.OK, run("configs", "--custom", custom("cube", cube(10))), err);
         assertTrue(err.contains("Resolved 59049 image variant(s)"), err.lines().filter(l -> l.contains("Resolved"))
                 .findFirst().orElse(err));
+    }
+
+    @Test
+    void hostFreeSpaceIsCheckedBeforeAnyBuildStarts() {
+        Tools.require("qemu-system-x86_64", "qemu-img", "mformat", "mcopy");
+        env.put("PATH", System.getenv("PATH"));
+        String config = custom("big", "include required(\"alpine.conf\")\nMandatory.size = 1000000G\n");
+        CliRun.assertOneLineError(run("local", "--custom", config, "--only", "3.24", "x86_64", "bios", "tiny", "aws"), err,
+                "not enough free space for 1 build(s) at once in " + project.resolve("work")
+                        + ": their target disks need 1024000000 MiB, the disk has ",
+                "free some space, lower --parallel or the variants' size");
+        assertFalse(Files.exists(project.resolve("work/build")), "no build started");
+        assertFalse(err.contains("Downloading"), "nothing downloaded: " + err);
     }
 
     private static String[] concat(String[] a, String[] b) {
