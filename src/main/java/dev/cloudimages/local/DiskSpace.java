@@ -27,7 +27,7 @@ final class DiskSpace {
 
     /** Fails before any build when work/ cannot hold the largest {@code parallel} target disks at once. */
     static void checkHost(Path workDir, List<VariantPlan> builds, int parallel) {
-        long needed = builds.stream().map(b -> LocalBuildStep.size(b.variant())).sorted(Comparator.reverseOrder())
+        long needed = builds.stream().map(b -> BuildSettings.size(b.variant())).sorted(Comparator.reverseOrder())
                 .limit(Math.max(1, parallel)).mapToLong(Long::longValue).sum();
         long free = usable(workDir);
         if (free >= 0 && free < needed) {

@@ -58,9 +58,6 @@ public final class LocalBuildStep {
     public record Outputs(List<Built> built, List<Failed> failed) {
     }
 
-    /** image_format -> qemu-img output format; tar.gz is a raw disk.raw in a gzipped tar (as GCE imports). */
-    private static final Map<String, String> FORMATS = Map.of("qcow2", "qcow2", "vhd", "vpc", "raw", "raw",
-            "tar.gz", "raw");
     private static final DateTimeFormatter ISO_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -159,8 +156,8 @@ public final class LocalBuildStep {
             Files.createDirectories(scratch);
             ResolvedVariant variant = build.variant();
             String arch = QemuCommand.arch(variant);
-            String mirror = text(variant, "mirror");
-            String release = builderRelease(variant);
+            String mirror = BuildSettings.text(variant, "mirror");
+            String release = BuildSettings.builderRelease(variant);
             BootMedia.BootFiles boot = context.media().prepare(mirror, release, arch);
 
             Firmware.Uefi uefi = "uefi".equals(variant.config().get("firmware"))
@@ -171,7 +168,7 @@ public final class LocalBuildStep {
             }
             Path target = scratch.resolve("target.raw");
             try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
-                file.setLength(size(variant));
+                file.setLength(BuildSettings.size(variant));
             }
             Path payload = scratch.resolve("payload.img");
             PayloadDisk.make(payload, scratch.resolve("payload"), variant, workDir.resolve("scripts"),
@@ -191,7 +188,7 @@ public final class LocalBuildStep {
                 return fail(build, workDir, DiskSpace.explain(workDir, consoleLog, build)
                         .orElseGet(() -> describe(result, context.tunables(), arch)), consoleLog, scratch);
             }
-            running.put(key, new Activity("converting to " + format(variant), System.nanoTime()));
+            running.put(key, new Activity("converting to " + BuildSettings.format(variant), System.nanoTime()));
             long convertStart = System.nanoTime();
             Path image = publishImage(build, target, consoleLog, context);
             long ended = System.nanoTime();
@@ -249,7 +246,7 @@ public final class LocalBuildStep {
     /** Converts the disk and renames the finished directory into place, replacing a stale one. */
     private Path publishImage(VariantPlan build, Path target, Path consoleLog, Context context) throws IOException {
         ResolvedVariant variant = build.variant();
-        String format = format(variant);
+        String format = BuildSettings.format(variant);
         LocalImages images = new LocalImages(context.inputs().workDir().resolve("images"));
         Path finalDir = images.dir(build.cloud(), build.buildName());
         Path newDir = newDir(context.inputs().workDir().resolve("images"), build);
@@ -259,7 +256,8 @@ public final class LocalBuildStep {
         Path image = newDir.resolve(file);
         boolean tarball = format.equals("tar.gz");
         Path converted = tarball ? newDir.resolve("disk.raw") : image;
-        List<String> convert = new ArrayList<>(List.of("qemu-img", "convert", "-f", "raw", "-O", FORMATS.get(format)));
+        List<String> convert = new ArrayList<>(List.of("qemu-img", "convert", "-f", "raw", "-O",
+                BuildSettings.qemuFormat(format)));
         if (format.equals("qcow2")) {
             convert.add("-c");
         } else if (format.equals("vhd")) {
@@ -349,55 +347,6 @@ public final class LocalBuildStep {
                     failed.stream().map(f -> f.key() + " (" + f.reason() + (f.log() == null ? "" : "; log " + f.log()) + ")")
                             .toList()));
         }
-    }
-
-    static String format(ResolvedVariant variant) {
-        String format = String.valueOf(variant.config().getOrDefault("image_format", "qcow2"));
-        if (!FORMATS.containsKey(format)) {
-            throw new BuildException("variant " + variant.key() + ": image_format '" + format
-                    + "' is not one of " + String.join(", ", FORMATS.keySet().stream().sorted().toList()));
-        }
-        return format;
-    }
-
-    /** "1G", "512M", "2048K" or bytes. */
-    static long size(ResolvedVariant variant) {
-        String text = String.valueOf(variant.config().getOrDefault("size", "1G")).trim().toUpperCase(Locale.ROOT);
-        try {
-            long multiplier = switch (text.isEmpty() ? ' ' : text.charAt(text.length() - 1)) {
-                case 'K' -> 1L << 10;
-                case 'M' -> 1L << 20;
-                case 'G' -> 1L << 30;
-                case 'T' -> 1L << 40;
-                default -> 1;
-            };
-            String number = multiplier == 1 ? text : text.substring(0, text.length() - 1);
-            long bytes = Long.parseLong(number.trim()) * multiplier;
-            if (bytes < (16L << 20)) {
-                throw new NumberFormatException();
-            }
-            if (format(variant).equals("tar.gz") && bytes % (1L << 30) != 0) {
-                throw new BuildException("variant " + variant.key() + ": size '" + variant.config().get("size")
-                        + "' is not a whole number of GiB, which a tar.gz (GCE) image must be; use 1G, 2G, ...");
-            }
-            return bytes;
-        } catch (NumberFormatException e) {
-            throw new BuildException("variant " + variant.key() + ": size '" + variant.config().get("size")
-                    + "' is not a disk size of at least 16M (like 1G or 512M)");
-        }
-    }
-
-    static String builderRelease(ResolvedVariant variant) {
-        return variant.config().containsKey("builder_release") ? text(variant, "builder_release")
-                : text(variant, "release");
-    }
-
-    static String text(ResolvedVariant variant, String key) {
-        Object value = variant.config().get(key);
-        if (value == null || value.toString().isBlank()) {
-            throw new BuildException("variant " + variant.key() + " has no '" + key + "'");
-        }
-        return value.toString();
     }
 
     private static List<String> tail(Path file, int lines) {

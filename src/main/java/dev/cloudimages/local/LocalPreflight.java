@@ -33,13 +33,13 @@ public final class LocalPreflight {
             return new Checked(tunables, tools, firmware);
         }
         for (VariantPlan build : builds) {
-            LocalBuildStep.size(build.variant());
+            BuildSettings.size(build.variant());
             tools.find(QemuCommand.binary(build.variant()));
         }
         tools.find("qemu-img");
         tools.find("mformat");
         tools.find("mcopy");
-        if (builds.stream().anyMatch(b -> LocalBuildStep.format(b.variant()).equals("tar.gz"))) {
+        if (builds.stream().anyMatch(b -> BuildSettings.format(b.variant()).equals("tar.gz"))) {
             tools.find("tar");
             tools.find("gzip");
         }
@@ -48,7 +48,7 @@ public final class LocalPreflight {
             ResolvedVariant variant = build.variant();
             String arch = QemuCommand.arch(variant);
             if ("uefi".equals(variant.config().get("firmware")) && archs.add(arch)) {
-                firmware.uefi(arch, LocalBuildStep.text(variant, "mirror"), LocalBuildStep.builderRelease(variant));
+                firmware.uefi(arch, BuildSettings.text(variant, "mirror"), BuildSettings.builderRelease(variant));
             }
         }
         DiskSpace.checkHost(workDir, builds, parallel);
