@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,12 +33,32 @@ public final class ChildProcesses {
             if (stopping) {
                 throw new IOException("the tool is shutting down");
             }
-            Process process = builder.start();
+            Process process = dyingWithTheTool(builder).start();
             LIVE.add(process);
             writeRecord();
             return process;
         }
     }
+
+    /**
+     * On Linux, util-linux's setpriv sets the parent-death signal and then execs the program (same
+     * process id), so the kernel kills the child when the tool dies, even by SIGKILL, which runs no
+     * hook. The signal follows the thread that started the child; every caller waits for its child
+     * on that thread. Without setpriv, the record in work/ lets the next run stop what is left.
+     */
+    private static ProcessBuilder dyingWithTheTool(ProcessBuilder builder) {
+        if (SETPRIV != null && !builder.command().isEmpty() && !builder.command().get(0).equals(SETPRIV.toString())) {
+            List<String> command = new ArrayList<>(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
+            command.addAll(builder.command());
+            builder.command(command);
+        }
+        return builder;
+    }
+
+    private static final Path SETPRIV = System.getProperty("os.name", "").equals("Linux")
+            ? Stream.of("/usr/bin/setpriv", "/bin/setpriv").map(Path::of).filter(Files::isExecutable).findFirst()
+                    .orElse(null)
+            : null;
 
     public static void forget(Process process) {
         synchronized (LIVE) {
@@ -99,7 +120,8 @@ public final class ChildProcesses {
             try {
                 long pid = Long.parseLong(parts[0]);
                 long started = Long.parseLong(parts[1]);
-                ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                // a zombie (killed, not yet reaped by init) has no command any more: nothing to stop
+                ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> h.info().command().isPresent())
                         .filter(h -> h.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == started)
                         .ifPresent(h -> {
                             h.descendants().forEach(ProcessHandle::destroyForcibly);
