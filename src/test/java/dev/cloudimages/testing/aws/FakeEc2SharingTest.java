@@ -144,7 +144,7 @@ class FakeEc2SharingTest {
         assertEquals("OperationNotPermitted", code(blocked));
         assertTrue(blocked.awsErrorDetails().errorMessage().contains("block public access"), blocked.getMessage());
         aws.blockPublicAccess("eu-west-1", false);
-        assertEquals("InvalidParameter", code(assertThrows(Ec2Exception.class, () -> makePublic(encrypted))));
+        assertEquals("UnsupportedOperation", code(assertThrows(Ec2Exception.class, () -> makePublic(encrypted))));
         aws.publicQuota("eu-west-1", 1);
         makePublic(first);
         makePublic(first);
