@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.ebs.EbsClient;
+import software.amazon.awssdk.services.ebs.model.AccessDeniedException;
 import software.amazon.awssdk.services.ebs.model.ChecksumAggregationMethod;
 import software.amazon.awssdk.services.ebs.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.ebs.model.InternalServerException;
@@ -187,5 +192,41 @@ class FakeEbsTest {
         long started = aws.requests("eu-west-1").stream().filter("StartSnapshot"::equals).count();
         assertTrue(started >= 3, "throttled StartSnapshot was retried: " + aws.requests("eu-west-1"));
         assertTrue(aws.bytesReceived("ebs") >= 2L * BLOCK);
+    }
+
+    @Test
+    void takesBlocksFromManyThreadsAtOnce() throws Exception {
+        String id = ebs.startSnapshot(request -> request.volumeSize(1L)).snapshotId();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (int index = 0; index < 64; index++) {
+                int blockIndex = index;
+                writes.add(pool.submit(() -> {
+                    byte[] data = block(blockIndex);
+                    put(id, blockIndex, data, base64(sha256(data)));
+                    return null;
+                }));
+            }
+            for (Future<?> write : writes) {
+                write.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        var blocks = aws.snapshotBlocks("eu-west-1", id);
+        assertEquals(64, blocks.size());
+        for (long index = 0; index < 64; index++) {
+            assertArrayEquals(block((int) index), blocks.get(index));
+        }
+    }
+
+    @Test
+    void deniesRegionsNotOptedIn() {
+        try (EbsClient hongKong = FakeAwsClients.ebs(aws, "ap-east-1")) {
+            AccessDeniedException denied = assertThrows(AccessDeniedException.class,
+                    () -> hongKong.startSnapshot(request -> request.volumeSize(1L)));
+            assertEquals(403, denied.statusCode());
+        }
     }
 }
