@@ -26,7 +26,8 @@ class ShellcheckTest {
         command.add(root.resolve("build").toString());
         command.add(root.resolve(".ci/run").toString());
         // the VM scripts, the builder's runner and Alpine hook, and the test builder
-        for (String dir : List.of("scripts", "src/main/resources/dev/cloudimages/local", "src/test/builder")) {
+        for (String dir : List.of("scripts", "src/main/resources/dev/cloudimages/local", "src/test/builder",
+                "src/test/bench")) {
             try (Stream<Path> scripts = Files.walk(root.resolve(dir))) {
                 scripts.filter(Files::isRegularFile).filter(ShellcheckTest::isShellScript).sorted().map(Path::toString)
                         .forEach(command::add);
