@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -79,10 +80,29 @@ public final class VariantResolver {
         }
         new Normaliser(variantKey).normalise(state);
         Placeholders.forVariant(variantKey, state).fill(state, "");
-        variants.add(new ResolvedVariant(variantKey, keys, state));
+        variants.add(new ResolvedVariant(variantKey, keys, withIdentity(keys, variantKey, state)));
     }
 
-    /** The version layers, each with its release looked up and appended to the name. */
+    /** The image parts the reference keys a built image by, in its order; a missing one is left out. */
+    static final List<String> IMAGE_KEY_PARTS = List.of("release", "arch", "firmware", "bootstrap", "cloud");
+
+    /**
+     * The settings after the dimension keys, with the reference's two identity keys that downstream
+     * tools read: config_key (the variant key) and image_key (release-arch-firmware-bootstrap-cloud).
+     */
+    private static Map<String, Object> withIdentity(Map<String, String> keys, String variantKey,
+                                                    Map<String, Object> state) {
+        List<String> imageKey = new ArrayList<>();
+        IMAGE_KEY_PARTS.stream().map(state::get).filter(Objects::nonNull).forEach(v -> imageKey.add(v.toString()));
+        Map<String, Object> config = new LinkedHashMap<>();
+        keys.keySet().stream().filter(state::containsKey).forEach(dimension -> config.put(dimension, state.get(dimension)));
+        config.put("config_key", variantKey);
+        config.put("image_key", String.join("-", imageKey));
+        state.forEach(config::putIfAbsent);
+        return config;
+    }
+
+    /** The version layers, each with its release looked up and appended to the name and description. */
     private List<Dimension> withReleases(List<Dimension> dimensions) {
         List<Dimension> result = new ArrayList<>();
         for (Dimension dimension : dimensions) {
@@ -104,17 +124,23 @@ public final class VariantResolver {
                 if (release.notesUrl() != null) {
                     layer.put("release_notes", release.notesUrl());
                 }
-                List<Object> name = new ArrayList<>();
-                if (layer.get("name") instanceof List<?> own) {
-                    name.addAll(own);
-                }
-                name.add(release.release());
-                layer.put("name", name);
+                // like the reference: the release ends the version's part of both
+                appendRelease(layer, "name", release.release());
+                appendRelease(layer, "description", release.release());
                 layers.put(version, layer);
             }
             result.add(new Dimension(dimension.name(), dimension.keys(), layers));
         }
         return result;
+    }
+
+    private static void appendRelease(Map<String, Object> layer, String key, String release) {
+        List<Object> parts = new ArrayList<>();
+        if (layer.get(key) instanceof List<?> own) {
+            parts.addAll(own);
+        }
+        parts.add(release);
+        layer.put(key, parts);
     }
 
     private static Optional<LocalDate> endOfLife(String variantKey, Map<String, Object> state) {
