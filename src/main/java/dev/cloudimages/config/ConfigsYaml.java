@@ -24,15 +24,20 @@ public final class ConfigsYaml {
     private ConfigsYaml() {
     }
 
-    public static ObjectMapper mapper() {
-        YAMLFactory yaml = YAMLFactory.builder()
+    /** One mapper per process: making one costs a short run more than the YAML it writes. Never reconfigure it. */
+    private static final class Shared {
+        static final ObjectMapper MAPPER = new ObjectMapper(YAMLFactory.builder()
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                 .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                 .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
                 .disable(YAMLGenerator.Feature.SPLIT_LINES)
                 .stringQuotingChecker(new DatesQuoted())
-                .build();
-        return new ObjectMapper(yaml).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+                .build()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    }
+
+    /** The YAML mapper for every file the tool writes and reads back (shared: use, do not configure). */
+    public static ObjectMapper mapper() {
+        return Shared.MAPPER;
     }
 
     /**
@@ -70,7 +75,8 @@ public final class ConfigsYaml {
      * parses was damaged or hand-edited: say so, so nobody thinks their edit was used.
      */
     public static void replaceReport(Path file, String content, Log log) {
-        if (Files.isRegularFile(file)) {
+        // the file as this run writes it was written by the tool, so only a different one is parsed
+        if (Files.isRegularFile(file) && !sameContent(file, content)) {
             try {
                 mapper().readTree(file.toFile());
             } catch (IOException e) {
@@ -78,5 +84,13 @@ public final class ConfigsYaml {
             }
         }
         AtomicFiles.writeString(file, content);
+    }
+
+    private static boolean sameContent(Path file, String content) {
+        try {
+            return Files.size(file) == content.length() && Files.readString(file).equals(content);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 }
