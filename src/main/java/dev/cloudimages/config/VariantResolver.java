@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -83,17 +82,16 @@ public final class VariantResolver {
         variants.add(new ResolvedVariant(variantKey, keys, withIdentity(keys, variantKey, state)));
     }
 
-    /** The image parts the reference keys a built image by, in its order; a missing one is left out. */
-    static final List<String> IMAGE_KEY_PARTS = List.of("release", "arch", "firmware", "bootstrap", "cloud");
-
     /**
      * The settings after the dimension keys, with the reference's two identity keys that downstream
-     * tools read: config_key (the variant key) and image_key (release-arch-firmware-bootstrap-cloud).
+     * tools read: config_key (the variant key) and image_key (the same keys with the version's
+     * release in place of the version: release-arch-firmware-bootstrap-cloud for the shipped dimensions).
      */
     private static Map<String, Object> withIdentity(Map<String, String> keys, String variantKey,
                                                     Map<String, Object> state) {
         List<String> imageKey = new ArrayList<>();
-        IMAGE_KEY_PARTS.stream().map(state::get).filter(Objects::nonNull).forEach(v -> imageKey.add(v.toString()));
+        keys.forEach((dimension, key) -> imageKey.add(dimension.equals(TopConfig.VERSION)
+                ? String.valueOf(state.get("release")) : key));
         Map<String, Object> config = new LinkedHashMap<>();
         keys.keySet().stream().filter(state::containsKey).forEach(dimension -> config.put(dimension, state.get(dimension)));
         config.put("config_key", variantKey);

@@ -251,6 +251,13 @@ class VariantResolverTest {
         Map<String, Object> c = config(r, "3.22-x86_64-uefi-tiny-aws");
         assertEquals("3.22-x86_64-uefi-tiny-aws", c.get("config_key"));
         assertEquals("3.22.4-x86_64-uefi-tiny-aws", c.get("image_key"));
+
+        // as in the reference: every dimension, in dimension order, the version replaced by its release
+        Map<String, Object> own = config(resolve("""
+                Dimensions { arch { aarch64 {} }, version { edge {} }, flavor { docker {} } }
+                """), "aarch64-edge-docker");
+        assertEquals("aarch64-edge-docker", own.get("config_key"));
+        assertEquals("aarch64-20261123-docker", own.get("image_key"));
     }
 
     @Test
