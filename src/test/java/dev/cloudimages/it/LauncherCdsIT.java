@@ -28,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The ./build launcher's class-data sharing archive, on a copy of the launcher and the packaged JVM
@@ -60,6 +62,10 @@ class LauncherCdsIT {
     @BeforeEach
     void copyLauncherAndPackage() throws IOException {
         Path repo = Fixtures.projectRoot();
+        // the archive is the JVM package's; under -Pnative the launcher runs the native executable
+        String nativeImage = System.getProperty("native.image.path", "");
+        assumeFalse(!nativeImage.isBlank() && Files.isExecutable(Path.of(nativeImage)), "native executable built");
+        assumeTrue(Files.isRegularFile(repo.resolve("target/quarkus-app/quarkus-run.jar")), "JVM package not built");
         Files.copy(repo.resolve("build"), root.resolve("build"), StandardCopyOption.COPY_ATTRIBUTES);
         Path app = repo.resolve("target/quarkus-app");
         try (Stream<Path> walk = Files.walk(app)) {
