@@ -122,7 +122,8 @@ public final class VariantResolver {
                 if (release.notesUrl() != null) {
                     layer.put("release_notes", release.notesUrl());
                 }
-                // like the reference: the release ends the version's part of both
+                // as in the reference, the release goes into both (after the version key's own parts,
+                // which the reference drops)
                 appendRelease(layer, "name", release.release());
                 appendRelease(layer, "description", release.release());
                 layers.put(version, layer);
