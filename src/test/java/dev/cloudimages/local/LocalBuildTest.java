@@ -76,7 +76,7 @@ class LocalBuildTest {
 
     @AfterEach
     void noBuilderVmSurvives() {
-        assertEquals(List.of(), BuilderVms.running(), "QEMU processes left behind");
+        assertEquals(List.of(), BuilderVms.running(project), "QEMU processes left behind");
     }
 
     private int run(String... args) {
