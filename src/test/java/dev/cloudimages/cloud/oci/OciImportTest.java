@@ -1,0 +1,163 @@
+package dev.cloudimages.cloud.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cloudimages.cloud.RemoteImage;
+import dev.cloudimages.support.BuildException;
+import dev.cloudimages.testing.oci.FakeCompute;
+import dev.cloudimages.testing.oci.FakeOci;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OciImportTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void importUploadsTheQcow2AndMakesAnImageWithSchemaShapesAndTags() throws Exception {
+        try (OciFixture f = new OciFixture(dir)) {
+            Path disk = f.disk();
+            RemoteImage image = f.adapter().importImage(f.job(disk, 0, "uefi", OciFixture.settings(Map.of())), f.context());
+
+            List<FakeCompute.Image> images = f.oci.images(OciFixture.HOME);
+            assertEquals(1, images.size());
+            FakeCompute.Image made = images.get(0);
+            assertEquals(image.id(), made.id);
+            assertEquals("AVAILABLE", made.lifecycle);
+            assertEquals(sha256(Files.readAllBytes(disk)), made.sha256(), "the image holds the uploaded bytes");
+            assertEquals("PARAVIRTUALIZED", made.launchMode);
+            assertEquals("QCOW2", made.source.get("sourceImageType").asText());
+            assertEquals("objectStorageTuple", made.source.get("sourceType").asText());
+            assertEquals(OciFixture.BUILD, made.tags.get("build_name"));
+            assertEquals("0", made.tags.get("build_revision"));
+            assertEquals("cloudimages-test", made.tags.get("project"));
+            assertEquals("2026-11-18T00:00:00Z", made.tags.get("imported"));
+            assertEquals(List.of("VM.Standard.E4.Flex", "VM.Standard3.Flex"), made.shapes.stream().sorted().toList());
+            JsonNode schema = f.oci.schemas().get(made.id);
+            assertEquals("UEFI_64", schema.get("Compute.Firmware").get("values").get(0).asText());
+            assertEquals("PARAVIRTUALIZED", schema.get("Compute.LaunchMode").get("defaultValue").asText());
+            assertEquals("PARAVIRTUALIZED", schema.get("Storage.BootVolumeType").get("defaultValue").asText());
+            assertTrue(f.oci.requests().stream().filter(r -> r.method().equals("PUT") && r.path().contains("/u/")).count() > 1,
+                    "several parts");
+            assertTrue(f.oci.objects(OciFixture.HOME).isEmpty(), "the uploaded object is removed");
+            assertEquals(0, f.oci.openUploads());
+            assertTrue(f.oci.pars().isEmpty());
+            assertTrue(f.log().contains("uploading image.qcow2"), f.log());
+
+            // the plan finds it by its tags
+            RemoteImage found = f.adapter().latestBuildImage("cloudimages-test", OciFixture.BUILD,
+                    OciFixture.settings(Map.of())).orElseThrow();
+            assertEquals(image.id(), found.id());
+            assertTrue(found.imported());
+        }
+    }
+
+    @Test
+    void biosImagesSayBiosAndAParImportsThroughAUrl() throws Exception {
+        try (OciFixture f = new OciFixture(dir)) {
+            f.adapter().importImage(f.job(f.disk(), 0, "bios", OciFixture.settings(Map.of("import.use_par", "true",
+                    "import.launch_mode", "native"))), f.context());
+            FakeCompute.Image made = f.oci.images(OciFixture.HOME).get(0);
+            assertEquals("objectStorageUri", made.source.get("sourceType").asText());
+            assertTrue(made.source.get("sourceUri").asText().contains("/p/"));
+            assertEquals("NATIVE", made.launchMode);
+            assertEquals("BIOS", f.oci.schemas().get(made.id).get("Compute.Firmware").get("defaultValue").asText());
+            assertTrue(f.oci.pars().isEmpty(), "the import PAR is deleted");
+            assertTrue(f.oci.objects(OciFixture.HOME).isEmpty());
+        }
+    }
+
+    @Test
+    void aFailedWorkRequestLeavesNothing() throws Exception {
+        try (OciFixture f = new OciFixture(dir)) {
+            f.oci.failNextWorkRequest("the image could not be converted");
+            BuildException e = assertThrows(BuildException.class, () -> f.adapter().importImage(
+                    f.job(f.disk(), 0, "uefi", OciFixture.settings(Map.of())), f.context()));
+            assertTrue(e.getMessage().contains("the image could not be converted"), e.getMessage());
+            assertNothingLeft(f);
+        }
+    }
+
+    @Test
+    void aFailingPartLeavesNothing() throws Exception {
+        try (OciFixture f = new OciFixture(dir)) {
+            f.oci.failPart(2);
+            BuildException e = assertThrows(BuildException.class, () -> f.adapter().importImage(
+                    f.job(f.disk(), 0, "uefi", OciFixture.settings(Map.of())), f.context()));
+            assertTrue(e.getMessage().contains("uploading"), e.getMessage());
+            assertNothingLeft(f);
+            assertEquals(0, f.oci.openUploads(), "the multipart upload is aborted");
+        }
+    }
+
+    @Test
+    void quotaAndPermissionAreOneLineEach() throws Exception {
+        try (OciFixture f = new OciFixture(dir)) {
+            f.oci.quotaOnNextCreate();
+            BuildException quota = assertThrows(BuildException.class, () -> f.adapter().importImage(
+                    f.job(f.disk(), 0, "uefi", OciFixture.settings(Map.of())), f.context()));
+            assertTrue(quota.getMessage().contains("LimitExceeded") && quota.getMessage().contains("request a higher limit"),
+                    quota.getMessage());
+            assertNothingLeft(f);
+            f.oci.deny(OciFixture.HOME);
+            BuildException denied = assertThrows(BuildException.class, () -> f.adapter().importImage(
+                    f.job(f.disk(), 0, "uefi", OciFixture.settings(Map.of())), f.context()));
+            assertTrue(denied.getMessage().startsWith("oci: access denied") && !denied.getMessage().contains("\n"),
+                    denied.getMessage());
+            assertTrue(f.oci.objects(OciFixture.HOME).isEmpty());
+        }
+    }
+
+    @Test
+    void badOrMissingCredentialsAreOneLine() throws Exception {
+        try (OciFixture f = new OciFixture(dir)) {
+            f.env.put("OCI_CONFIG_FILE", dir.resolve("missing").toString());
+            BuildException missing = assertThrows(BuildException.class, f::adapter);
+            assertTrue(missing.getMessage().contains("'oci setup config'") && missing.getMessage().contains("DEFAULT"),
+                    missing.getMessage());
+            f.env.putAll(f.oci.env(dir, OciFixture.HOME));
+            f.env.put("OCI_CLI_PROFILE", "nope");
+            BuildException profile = assertThrows(BuildException.class, f::adapter);
+            assertTrue(profile.getMessage().contains("'nope'"), profile.getMessage());
+            f.env.remove("OCI_CLI_PROFILE");
+            f.oci.acceptKeyId("another/key/id");
+            BuildException wrong = assertThrows(BuildException.class, () -> f.adapter().importImage(
+                    f.job(f.disk(), 0, "uefi", OciFixture.settings(Map.of())), f.context()));
+            assertTrue(wrong.getMessage().startsWith("oci: not authenticated") && wrong.getMessage().contains("oci setup config"),
+                    wrong.getMessage());
+        }
+    }
+
+    @Test
+    void aBadSettingFailsBeforeAnyRequest() throws Exception {
+        try (OciFixture f = new OciFixture(dir)) {
+            BuildException e = assertThrows(BuildException.class, () -> f.adapter().importImage(
+                    f.job(f.disk(), 0, "uefi", OciFixture.settings(Map.of("import.launch_mode", "fast"))), f.context()));
+            assertTrue(e.getMessage().contains("import.launch_mode is 'fast'"), e.getMessage());
+            assertTrue(f.oci.requests().isEmpty());
+        }
+    }
+
+    static void assertNothingLeft(OciFixture f) {
+        for (String region : FakeOci.REGIONS) {
+            assertTrue(f.oci.images(region).isEmpty(), "no image in " + region);
+            assertTrue(f.oci.objects(region).isEmpty(), "no object in " + region);
+        }
+        assertTrue(f.oci.pars().isEmpty(), "no PAR");
+    }
+
+    static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+}
