@@ -152,6 +152,10 @@ public final class FakeOci implements AutoCloseable {
         deniedRegions.add(region);
     }
 
+    public void allow(String region) {
+        deniedRegions.remove(region);
+    }
+
     public void failNextWorkRequest(String message) {
         compute.failNext = message;
     }
