@@ -91,6 +91,14 @@ public final class FakeOci implements AutoCloseable {
      * points the CLI at it and at this fake, in {@code region}.
      */
     public Map<String, String> env(Path dir, String region) {
+        Map<String, String> env = new TreeMap<>(configFile(dir, region));
+        env.put("OCI_ENDPOINT_IAAS", url() + "/{region}/iaas");
+        env.put("OCI_ENDPOINT_OBJECTSTORAGE", url() + "/{region}/os");
+        return env;
+    }
+
+    /** Writes the config file and key alone (no fake needed): OCI_CONFIG_FILE pointing at it. */
+    public static Map<String, String> configFile(Path dir, String region) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -102,11 +110,7 @@ public final class FakeOci implements AutoCloseable {
             Path config = dir.resolve("oci-config");
             Files.writeString(config, "[DEFAULT]\nuser=" + USER + "\nfingerprint=" + FINGERPRINT + "\ntenancy=" + TENANCY
                     + "\nregion=" + region + "\nkey_file=" + key + "\n");
-            Map<String, String> env = new TreeMap<>();
-            env.put("OCI_CONFIG_FILE", config.toString());
-            env.put("OCI_ENDPOINT_IAAS", url() + "/{region}/iaas");
-            env.put("OCI_ENDPOINT_OBJECTSTORAGE", url() + "/{region}/os");
-            return env;
+            return Map.of("OCI_CONFIG_FILE", config.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {
