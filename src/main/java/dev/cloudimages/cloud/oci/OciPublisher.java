@@ -94,11 +94,14 @@ final class OciPublisher {
         return new PublishResult(outcomes, notes);
     }
 
-    /** The import region first, then the listed ones; OCI has no account-wide region list here, so ALL is the import region. */
+    /**
+     * The import region first, then the listed ones in name order; OCI has no account-wide region
+     * list here, so ALL is the import region.
+     */
     private List<String> regions(PublishJob job, List<String> notes) {
         List<String> regions = new ArrayList<>(List.of(session.region()));
         Map<String, Boolean> flags = job.settings().flags("regions");
-        flags.forEach((region, on) -> {
+        new java.util.TreeMap<>(flags).forEach((region, on) -> {
             if (on && !region.equals("ALL") && !regions.contains(region)) {
                 if (!region.matches("[a-z]{2}-[a-z]+-\\d+")) {
                     throw job.settings().bad("regions." + region, "true", "an OCI region name such as eu-frankfurt-1");
