@@ -140,6 +140,48 @@ class OciImportTest {
     }
 
     @Test
+    void anRsaKeyInTheTraditionalFormatOciSetupConfigWritesSigns() throws Exception {
+        try (OciFixture f = new OciFixture(dir)) {
+            Path key = dir.resolve("oci_api_key.pem");
+            Process openssl = new ProcessBuilder("openssl", "genrsa", "-traditional", "-out", key.toString(), "2048")
+                    .redirectErrorStream(true).start();
+            assertEquals(0, openssl.waitFor());
+            assertTrue(Files.readString(key).startsWith("-----BEGIN RSA PRIVATE KEY-----"));
+            f.adapter().importImage(f.job(f.disk(), 0, "uefi", OciFixture.settings(Map.of())), f.context());
+            assertEquals(1, f.oci.images(OciFixture.HOME).size());
+        }
+    }
+
+    @Test
+    void aSessionTokenSignsAndImportsThroughAPar() throws Exception {
+        try (OciFixture f = new OciFixture(dir)) {
+            String token = jwt(java.time.Instant.now().plusSeconds(3600));
+            Path tokenFile = dir.resolve("token");
+            Files.writeString(tokenFile, token);
+            Path config = Path.of(f.env.get("OCI_CONFIG_FILE"));
+            Files.writeString(config, Files.readString(config).replaceAll("(?m)^(user|fingerprint)=.*\n", "")
+                    + "security_token_file=" + tokenFile + "\n");
+            f.oci.acceptKeyId("ST$" + token);
+            f.adapter().importImage(f.job(f.disk(), 0, "uefi", OciFixture.settings(Map.of())), f.context());
+            FakeCompute.Image made = f.oci.images(OciFixture.HOME).get(0);
+            assertEquals("objectStorageUri", made.source.get("sourceType").asText(), "use_par auto: a PAR for tokens");
+            assertTrue(f.oci.pars().isEmpty());
+
+            Files.writeString(tokenFile, jwt(java.time.Instant.now().minusSeconds(60)));
+            BuildException expired = assertThrows(BuildException.class, f::adapter);
+            assertTrue(expired.getMessage().contains("session token") && expired.getMessage().contains("expired")
+                    && expired.getMessage().contains("oci session authenticate --profile-name DEFAULT"), expired.getMessage());
+        }
+    }
+
+    private static String jwt(java.time.Instant expires) {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        return b64.encodeToString("{\"alg\":\"RS256\"}".getBytes()) + "."
+                + b64.encodeToString(("{\"sub\":\"ocid1.user.oc1..fed\",\"exp\":" + expires.getEpochSecond() + "}").getBytes())
+                + "." + b64.encodeToString("signature".getBytes());
+    }
+
+    @Test
     void aBadSettingFailsBeforeAnyRequest() throws Exception {
         try (OciFixture f = new OciFixture(dir)) {
             BuildException e = assertThrows(BuildException.class, () -> f.adapter().importImage(
