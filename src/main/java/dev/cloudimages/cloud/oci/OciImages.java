@@ -249,6 +249,20 @@ final class OciImages {
         }
     }
 
+    /** Removes freeform tags from an image (all of them are written back without those). */
+    Image untag(String region, Image image, List<String> keys) {
+        Map<String, String> kept = new LinkedHashMap<>(OciTags.of(image));
+        if (!kept.keySet().removeAll(keys)) {
+            return image;
+        }
+        try {
+            return session.compute(region).updateImage(UpdateImageRequest.builder().imageId(image.getId())
+                    .updateImageDetails(UpdateImageDetails.builder().freeformTags(kept).build()).build()).getImage();
+        } catch (BmcException e) {
+            throw OciFailures.of("tagging image " + image.getId() + " in " + region, e, session);
+        }
+    }
+
     /** This build's images in a compartment of a region (any revision when {@code revision} is null), not deleted. */
     List<Image> find(String region, String compartment, String project, String buildName, Integer revision) {
         List<Image> found = new ArrayList<>();

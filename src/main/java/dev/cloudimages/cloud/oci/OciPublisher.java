@@ -79,6 +79,8 @@ final class OciPublisher {
             }
             if (open) {
                 notes.add(publicUrl(source, identity, settings, export));
+            } else if (OciTags.of(source).containsKey(OciTags.PUBLIC_PAR)) {
+                notes.add(revokePublicUrl(source, identity, settings, export));
             }
         } finally {
             if (!open) {
@@ -103,7 +105,7 @@ final class OciPublisher {
         Map<String, Boolean> flags = job.settings().flags("regions");
         new java.util.TreeMap<>(flags).forEach((region, on) -> {
             if (on && !region.equals("ALL") && !regions.contains(region)) {
-                if (!region.matches("[a-z]{2}-[a-z]+-\\d+")) {
+                if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
                     throw job.settings().bad("regions." + region, "true", "an OCI region name such as eu-frankfurt-1");
                 }
                 regions.add(region);
@@ -171,10 +173,22 @@ final class OciPublisher {
             Instant until = endOfLife(identity.endOfLife());
             ObjectUpload.Par par = objects.readPar(session.region(), settings.bucket(), object, object + "-public", until);
             url = par.url();
-            images.tag(session.region(), images.get(session.region(), source.getId()), Map.of(OciTags.PUBLIC_URL, url));
+            images.tag(session.region(), images.get(session.region(), source.getId()), Map.of(OciTags.PUBLIC_URL, url,
+                    OciTags.PUBLIC_PAR, par.id()));
             context.log().info("[%s] public download of the image until %s: %s", identity.variantKey(), iso(until), url);
         }
         return "public (access.PUBLIC): the QCOW2 image can be downloaded until its end of life from " + url;
+    }
+
+    /** access.PUBLIC turned off: the public PAR and the export go, and so do the tags naming them. */
+    private String revokePublicUrl(Image source, ImageIdentity identity, OciSettings settings, Export export) {
+        objects.deletePar(session.region(), settings.bucket(), OciTags.of(source).get(OciTags.PUBLIC_PAR));
+        export.forget();
+        objects.deleteObject(session.region(), settings.bucket(), export.name());
+        images.untag(session.region(), images.get(session.region(), source.getId()),
+                List.of(OciTags.PUBLIC_URL, OciTags.PUBLIC_PAR));
+        context.log().info("[%s] access.PUBLIC is off: the public download URL is revoked", identity.variantKey());
+        return "not public: the public download URL of the image was revoked";
     }
 
     private static Instant endOfLife(String endOfLife) {
@@ -225,6 +239,15 @@ final class OciPublisher {
             }
             present = true;
             return object;
+        }
+
+        String name() {
+            return object;
+        }
+
+        /** Someone else removes the export. */
+        void forget() {
+            present = false;
         }
 
         void remove() {

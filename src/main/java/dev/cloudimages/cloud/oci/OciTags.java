@@ -16,6 +16,8 @@ final class OciTags {
     static final String SOURCE_REGION = "source_region";
     /** The public pre-authenticated URL of the exported image, when access.PUBLIC made one. */
     static final String PUBLIC_URL = "public_url";
+    /** Its id, so that access.PUBLIC turned off can revoke it. */
+    static final String PUBLIC_PAR = "public_par";
 
     private OciTags() {
     }

@@ -69,6 +69,19 @@ class OciPublishTest {
                     "only reads: " + f.oci.requests().subList(before, f.oci.requests().size()));
             assertEquals(1, f.oci.pars().size());
 
+            // access.PUBLIC turned off: the URL is revoked and the export goes; a re-run then changes nothing
+            PublishResult closed = f.adapter().publish(OciFixture.publishJob(source, 0,
+                    OciFixture.settings(Map.of("access.PUBLIC", false))), f.context());
+            assertTrue(closed.notes().stream().anyMatch(n -> n.contains("revoked")), closed.notes().toString());
+            assertTrue(f.oci.pars().isEmpty());
+            assertTrue(f.oci.objects(OciFixture.HOME).isEmpty());
+            assertFalse(f.oci.images(OciFixture.HOME).get(0).tags.containsKey("public_url"));
+            int quiet = f.oci.requests().size();
+            f.adapter().publish(OciFixture.publishJob(source, 0, OciFixture.settings(Map.of("access.PUBLIC", false))),
+                    f.context());
+            assertTrue(f.oci.requests().subList(quiet, f.oci.requests().size()).stream()
+                    .allMatch(r -> r.method().equals("GET") || r.method().equals("HEAD")));
+
             // --revise of a published image: the next revision is imported and published beside it
             RemoteImage r1 = f.adapter().importImage(f.job(f.disk(), 1, "uefi", OciFixture.settings(Map.of())), f.context());
             f.adapter().publish(OciFixture.publishJob(r1, 1, OciFixture.settings(Map.of())), f.context());
