@@ -101,6 +101,36 @@ class OciImportTest {
         }
     }
 
+    /** What Ctrl-C does: the shutdown hook undoes every open rollback while the import is waiting. */
+    @Test
+    void anInterruptWhileTheImageIsMadeLeavesNothing() throws Exception {
+        try (OciFixture f = new OciFixture(dir)) {
+            f.oci.workRequestPolls(1_000_000);
+            Path disk = f.disk();
+            OciAdapter adapter = f.adapter();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread importing = new Thread(() -> {
+                try {
+                    adapter.importImage(f.job(disk, 0, "uefi", OciFixture.settings(Map.of())), f.context());
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            importing.start();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (f.oci.images(OciFixture.HOME).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, f.oci.images(OciFixture.HOME).size(), "the image is being made");
+            dev.cloudimages.cloud.Rollback.undoAll();
+            importing.interrupt();
+            importing.join(60_000);
+            assertTrue(failure.get() instanceof BuildException, String.valueOf(failure.get()));
+            assertNothingLeft(f);
+            assertTrue(f.log().contains("removed image"), f.log());
+        }
+    }
+
     @Test
     void quotaAndPermissionAreOneLineEach() throws Exception {
         try (OciFixture f = new OciFixture(dir)) {

@@ -82,6 +82,7 @@ public final class FakeCompute {
     private final Map<String, ObjectNode> schemas = new ConcurrentHashMap<>();
     volatile String failNext;
     volatile boolean quotaNext;
+    volatile int pollsToFinish = 2;
 
     FakeCompute(FakeOci oci) {
         this.oci = oci;
@@ -223,7 +224,7 @@ public final class FakeCompute {
             return;
         }
         request.polls++;
-        if (request.polls == 1) {
+        if (request.polls < pollsToFinish) {
             request.status = "IN_PROGRESS";
             return;
         }

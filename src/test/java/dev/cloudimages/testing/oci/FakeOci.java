@@ -164,6 +164,11 @@ public final class FakeOci implements AutoCloseable {
         compute.failNext = message;
     }
 
+    /** Work requests finish after this many looks (2 unless set): a slow import, to interrupt. */
+    public void workRequestPolls(int polls) {
+        compute.pollsToFinish = polls;
+    }
+
     public void quotaOnNextCreate() {
         compute.quotaNext = true;
     }
