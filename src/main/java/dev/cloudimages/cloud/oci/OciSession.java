@@ -196,7 +196,7 @@ final class OciSession {
     ComputeClient compute(String inRegion) {
         return (ComputeClient) clients.computeIfAbsent("compute/" + inRegion, k -> {
             ComputeClient client = configure(ComputeClient.builder(), "IAAS", inRegion, READ_TIMEOUT).build(provider);
-            endpoint("IAAS", inRegion).ifPresentOrElse(e -> { }, () -> client.setRegion(inRegion));
+            endpoint("IAAS", inRegion).ifPresentOrElse(e -> { }, () -> inRegion(client::setRegion, inRegion));
             return client;
         });
     }
@@ -204,7 +204,7 @@ final class OciSession {
     WorkRequestClient workRequests(String inRegion) {
         return (WorkRequestClient) clients.computeIfAbsent("workrequests/" + inRegion, k -> {
             WorkRequestClient client = configure(WorkRequestClient.builder(), "IAAS", inRegion, READ_TIMEOUT).build(provider);
-            endpoint("IAAS", inRegion).ifPresentOrElse(e -> { }, () -> client.setRegion(inRegion));
+            endpoint("IAAS", inRegion).ifPresentOrElse(e -> { }, () -> inRegion(client::setRegion, inRegion));
             return client;
         });
     }
@@ -222,9 +222,19 @@ final class OciSession {
         return (ObjectStorageClient) clients.computeIfAbsent(prefix + inRegion, k -> {
             ObjectStorageClient client = configure(ObjectStorageClient.builder(), "OBJECTSTORAGE", inRegion, readTimeout)
                     .build(provider);
-            endpoint("OBJECTSTORAGE", inRegion).ifPresentOrElse(e -> { }, () -> client.setRegion(inRegion));
+            endpoint("OBJECTSTORAGE", inRegion).ifPresentOrElse(e -> { }, () -> inRegion(client::setRegion, inRegion));
             return client;
         });
+    }
+
+    /** Points a client at a region's public endpoint; a region the SDK does not know is one line. */
+    private static void inRegion(java.util.function.Consumer<String> setRegion, String region) {
+        try {
+            setRegion.accept(region);
+        } catch (IllegalArgumentException e) {
+            throw new BuildException("oci: unknown region '" + region + "' (" + e.getMessage() + "); check the region"
+                    + " in the OCI config, OCI_CLI_REGION or regions.* of configs/cloud/oci.conf");
+        }
     }
 
     /** The tenancy's Object Storage namespace (the same in every region), asked once. */
