@@ -15,6 +15,7 @@ import com.oracle.bmc.core.model.UpdateImageDetails;
 import com.oracle.bmc.core.requests.AddImageShapeCompatibilityEntryRequest;
 import com.oracle.bmc.core.requests.CreateComputeImageCapabilitySchemaRequest;
 import com.oracle.bmc.core.requests.CreateImageRequest;
+import com.oracle.bmc.core.requests.DeleteComputeImageCapabilitySchemaRequest;
 import com.oracle.bmc.core.requests.DeleteImageRequest;
 import com.oracle.bmc.core.requests.GetImageRequest;
 import com.oracle.bmc.core.requests.ListComputeGlobalImageCapabilitySchemasRequest;
@@ -282,9 +283,16 @@ final class OciImages {
         return found;
     }
 
+    /** Deletes an image and the capability schema made for it (a resource of its own). */
     void delete(String region, String imageId) {
         try {
-            session.compute(region).deleteImage(DeleteImageRequest.builder().imageId(imageId).build());
+            ComputeClient compute = session.compute(region);
+            for (var schema : compute.listComputeImageCapabilitySchemas(ListComputeImageCapabilitySchemasRequest.builder()
+                    .imageId(imageId).build()).getItems()) {
+                compute.deleteComputeImageCapabilitySchema(DeleteComputeImageCapabilitySchemaRequest.builder()
+                        .computeImageCapabilitySchemaId(schema.getId()).build());
+            }
+            compute.deleteImage(DeleteImageRequest.builder().imageId(imageId).build());
         } catch (BmcException e) {
             if (!OciFailures.notFound(e)) {
                 throw OciFailures.of("deleting image " + imageId + " in " + region, e, session);

@@ -227,6 +227,7 @@ class OciImportTest {
             assertTrue(f.oci.objects(region).isEmpty(), "no object in " + region);
         }
         assertTrue(f.oci.pars().isEmpty(), "no PAR");
+        assertTrue(f.oci.schemas().isEmpty(), "no capability schema");
     }
 
     static String sha256(byte[] data) throws Exception {

@@ -148,6 +148,7 @@ class OciPublishTest {
             assertFalse(f.oci.images(OciFixture.HOME).get(0).tags.containsKey("published"));
             f.adapter().removeImage(source);
             assertTrue(f.oci.images(OciFixture.HOME).isEmpty());
+            assertTrue(f.oci.schemas().isEmpty(), "its capability schema goes with it");
         }
     }
 }

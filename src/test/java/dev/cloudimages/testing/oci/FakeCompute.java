@@ -132,8 +132,8 @@ public final class FakeCompute {
                 reply(exchange, 200, json(image));
             });
             case "DELETE images/{id}" -> withImage(exchange, region, id, image -> {
+                // the image's capability schema is a resource of its own: it stays until deleted
                 images.remove(image.id);
-                schemas.values().removeIf(schema -> schema.get("imageId").asText().equals(image.id));
                 reply(exchange, 204, null);
             });
             case "POST images/{id}/actions/export" -> withImage(exchange, region, id, image -> {
@@ -167,6 +167,8 @@ public final class FakeCompute {
                 schemas.put(schema.get("id").asText(), schema);
                 reply(exchange, 200, schema);
             }
+            case "DELETE computeImageCapabilitySchemas/{id}" -> reply(exchange, schemas.remove(id) == null ? 404 : 204,
+                    null);
             case "GET computeImageCapabilitySchemas" -> {
                 ArrayNode list = JSON.createArrayNode();
                 schemas.values().stream().filter(x -> x.get("imageId").asText().equals(query.get("imageId")))
