@@ -18,6 +18,14 @@ public interface CloudAdapter {
     /** The newest image for a build name in this project (by revision), if any. */
     Optional<RemoteImage> latestBuildImage(String project, String buildName);
 
+    /**
+     * The same, for a cloud whose images are found through the variant's settings (OCI lists
+     * images per compartment, which the cloud config names).
+     */
+    default Optional<RemoteImage> latestBuildImage(String project, String buildName, CloudSettings settings) {
+        return latestBuildImage(project, buildName);
+    }
+
     /** Removes an image that was imported but never published (used by --revise), with its storage. */
     void removeImage(RemoteImage image);
 

@@ -87,7 +87,8 @@ public final class Planner {
         // building locally needs no cloud: its SDK is not loaded and no credentials are asked for
         boolean asksCloud = step != Step.LOCAL;
         Optional<CloudAdapter> adapter = asksCloud ? adapter(cloud, warnedClouds) : Optional.empty();
-        Optional<RemoteImage> remote = adapter.flatMap(a -> a.latestBuildImage(project, buildName));
+        Optional<RemoteImage> remote = adapter.flatMap(a -> a.latestBuildImage(project, buildName,
+                new dev.cloudimages.cloud.CloudSettings(variant.key(), cloud, variant.config())));
         LocalImages.Inspection found = localImages.inspect(cloud, buildName);
         LocalImages.Inspection local = found;
         int revision = remote.map(RemoteImage::revision)

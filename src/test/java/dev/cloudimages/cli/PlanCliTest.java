@@ -60,6 +60,7 @@ class PlanCliTest {
         // no AWS profile files of the machine's: the aws adapter finds no region and says so
         env.put("AWS_CONFIG_FILE", project.resolve("no-aws-config").toString());
         env.put("AWS_SHARED_CREDENTIALS_FILE", project.resolve("no-aws-credentials").toString());
+        env.put("OCI_CONFIG_FILE", project.resolve("no-oci-config").toString());
     }
 
     private int run(String... args) {
@@ -96,7 +97,9 @@ class PlanCliTest {
                 && l.contains("build,import,publish") && l.contains("no local image")), out);
         assertTrue(err.contains("aws: no region for profile 'default': set AWS_REGION, or run 'aws configure set region"
                 + " REGION --profile default'; planning from local state only"), err);
-        assertTrue(err.contains("oci: this version of build has no adapter for cloud 'oci'; planning from local state only"),
+        assertTrue(err.contains("oci: no config file " + project.resolve("no-oci-config") + " (profile 'DEFAULT'); run"
+                + " 'oci setup config'"), err);
+        assertTrue(err.contains("gcp: this version of build has no adapter for cloud 'gcp'; planning from local state only"),
                 err);
         assertFalse(Files.exists(project.resolve("work/images")), "state changes nothing");
     }

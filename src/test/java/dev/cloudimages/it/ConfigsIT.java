@@ -138,16 +138,15 @@ class ConfigsIT {
                 + "alpine-virt-3.24.1-x86_64.iso.sha256"), noMirror.stderr());
         assertFalse(noMirror.stderr().contains("\tat "), noMirror.stderr());
 
-        Result noAdapter = build(Map.of("AWS_CONFIG_FILE", "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
-                "import", "--only", "oci");
-        assertEquals(1, noAdapter.exitCode());
-        assertTrue(noAdapter.stderr().contains("ERROR cannot import 24 variant(s): oci: this version of build has no"
-                + " adapter for cloud 'oci'"), noAdapter.stderr());
+        Result noOci = build(Map.of("OCI_CONFIG_FILE", "/nonexistent"), "import", "--only", "oci");
+        assertEquals(1, noOci.exitCode());
+        assertTrue(noOci.stderr().contains("ERROR cannot import 24 variant(s): oci: no config file /nonexistent"
+                + " (profile 'DEFAULT'); run 'oci setup config'"), noOci.stderr());
     }
 
     /**
      * A cloud's SDK loads only when a step needs that cloud: configs, local and a plan of other
-     * clouds load no AWS class; a plan of aws variants does (so the check itself can fail).
+     * clouds load no AWS (OCI) class; a plan of aws (oci) variants does (so the check itself can fail).
      */
     @Test
     void theAwsSdkLoadsOnlyWhenAStepNeedsTheAwsCloud() throws Exception {
@@ -158,18 +157,29 @@ class ConfigsIT {
         Map<String, String> noAws = Map.of("AWS_CONFIG_FILE", "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE",
                 "/nonexistent", "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "AKIDTEST", "AWS_SECRET_ACCESS_KEY",
                 "not-a-secret", "AWS_ENDPOINT_URL", "http://127.0.0.1:9", "ALPINE_MIRROR", "http://127.0.0.1:9/alpine");
+        // the same for OCI: a profile with a key, every OCI endpoint a closed port
+        Map<String, String> noClouds = new java.util.HashMap<>(noAws);
+        noClouds.putAll(dev.cloudimages.testing.oci.FakeOci.configFile(project, "eu-frankfurt-1"));
+        noClouds.put("OCI_ENDPOINT_IAAS", "http://127.0.0.1:9/{region}");
+        noClouds.put("OCI_ENDPOINT_OBJECTSTORAGE", "http://127.0.0.1:9/{region}");
         for (List<String> args : List.of(List.of("configs"), List.of("state", "--only", "oci"),
                 List.of("local", "--only", "3.24", "x86_64", "bios", "tiny", "aws"), List.of("state", "--only", "aws"))) {
             Path classes = project.resolve("classes.log");
             List<String> command = new ArrayList<>(List.of(launcher.get(0), "-Xlog:class+load=info:file=" + classes,
                     "-jar", launcher.get(2)));
             command.addAll(args);
-            Result result = run(command, noAws);
+            Result result = run(command, noClouds);
             boolean aws = Files.readAllLines(classes).stream().anyMatch(l -> l.contains("software.amazon.awssdk"));
             if (args.get(0).equals("state") && args.contains("aws")) {
                 assertTrue(aws, "a plan of aws variants asks AWS");
             } else {
                 assertFalse(aws, args + " loaded AWS SDK classes; " + result.stderr());
+            }
+            boolean oci = Files.readAllLines(classes).stream().anyMatch(l -> l.contains("com.oracle.bmc"));
+            if (args.get(0).equals("state") && args.contains("oci")) {
+                assertTrue(oci, "a plan of oci variants asks OCI");
+            } else {
+                assertFalse(oci, args + " loaded OCI SDK classes; " + result.stderr());
             }
             Files.delete(classes);
         }

@@ -1,0 +1,124 @@
+package dev.cloudimages.cloud.oci;
+
+import com.oracle.bmc.core.model.Image;
+import dev.cloudimages.cloud.CloudAdapter;
+import dev.cloudimages.cloud.CloudContext;
+import dev.cloudimages.cloud.CloudSettings;
+import dev.cloudimages.cloud.ImageIdentity;
+import dev.cloudimages.cloud.ImportJob;
+import dev.cloudimages.cloud.PublishJob;
+import dev.cloudimages.cloud.PublishResult;
+import dev.cloudimages.cloud.RemoteImage;
+import dev.cloudimages.cloud.Rollback;
+import dev.cloudimages.support.BuildException;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * OCI behind the {@link CloudAdapter} interface: remote state from the images' freeform tags,
+ * import by a multipart upload to Object Storage and CreateImage from it (QCOW2), publish by
+ * export and import into each region (OCI has no image copy).
+ */
+final class OciAdapter implements CloudAdapter {
+
+    private final OciSession session;
+
+    private OciAdapter(OciSession session) {
+        this.session = session;
+    }
+
+    static OciAdapter connect(Map<String, String> env) {
+        return new OciAdapter(OciSession.open(env));
+    }
+
+    @Override
+    public String cloud() {
+        return "oci";
+    }
+
+    @Override
+    public String describe() {
+        return session.describe();
+    }
+
+    @Override
+    public Optional<RemoteImage> latestBuildImage(String project, String buildName) {
+        // without the variant's settings the only compartment known is the profile's tenancy
+        return session.tenancy().flatMap(compartment -> latest(compartment, project, buildName));
+    }
+
+    @Override
+    public Optional<RemoteImage> latestBuildImage(String project, String buildName, CloudSettings settings) {
+        String compartment = settings.string("import.compartment", session.tenancy().orElse(null));
+        return compartment == null ? Optional.empty() : latest(compartment, project, buildName);
+    }
+
+    private Optional<RemoteImage> latest(String compartment, String project, String buildName) {
+        return new OciImages(session, null).find(session.region(), compartment, project, buildName, null).stream()
+                .max(Comparator.comparingInt(OciTags::revision).thenComparing(Image::getId))
+                .map(i -> OciTags.remote(i, session.region()));
+    }
+
+    @Override
+    public void removeImage(RemoteImage image) {
+        new OciImages(session, null).delete(image.region(), image.id());
+    }
+
+    @Override
+    public RemoteImage importImage(ImportJob job, CloudContext context) {
+        ImageIdentity identity = job.identity();
+        if (!job.format().equals("qcow2")) {
+            throw new BuildException("OCI imports QCOW2 images; this one is " + job.format()
+                    + "; set image_format = qcow2 for oci (configs/cloud/oci.conf)");
+        }
+        // every setting is checked before anything is uploaded
+        OciSettings settings = OciSettings.of(identity, job.settings(), session);
+        String region = session.region();
+        OciImages images = new OciImages(session, context.log());
+        for (Image left : images.find(region, settings.compartment(), identity.project(), identity.buildName(),
+                identity.revision())) {
+            // an image of this very revision that was never marked imported is what a killed run left
+            if (!OciTags.of(left).containsKey(ImageIdentity.IMPORTED)) {
+                context.log().warn("[%s] removing image %s (%s) left in %s by an earlier import that did not finish",
+                        identity.variantKey(), left.getId(), left.getLifecycleState().getValue(), region);
+                images.delete(region, left.getId());
+            }
+        }
+        String object = identity.buildName() + "-r" + identity.revision() + "-" + UUID.randomUUID() + ".qcow2";
+        ObjectUpload objects = new ObjectUpload(session, context.log());
+        try (Rollback temporaries = new Rollback(context.log()); Rollback rollback = new Rollback(context.log())) {
+            objects.upload(job.imageFile(), settings.bucket(), object, settings.partSize(), temporaries);
+            OciImages.Source source = OciImages.Source.object(settings.bucket(), object);
+            if (settings.usePar()) {
+                // federated users and instance principals cannot import by object name: a short-lived read PAR
+                ObjectUpload.Par par = objects.readPar(region, settings.bucket(), object, object + "-import",
+                        Instant.now().plus(settings.importTimeout()).plus(1, ChronoUnit.HOURS));
+                temporaries.onFailure("pre-authenticated request " + par.id(),
+                        () -> objects.deletePar(region, settings.bucket(), par.id()));
+                source = OciImages.Source.url(par.url());
+            }
+            Image image = images.create(region, source, identity.imageName(), OciTags.of(identity, Map.of()), settings,
+                    settings.importTimeout(), context.pollInterval(), rollback);
+            // marked imported last: an image without the mark is one a run did not finish
+            image = images.tag(region, image, Map.of(ImageIdentity.IMPORTED, OciPublisher.iso(context.clock().now()),
+                    OciTags.SOURCE_ID, image.getId(), OciTags.SOURCE_REGION, region));
+            rollback.commit();
+            return OciTags.remote(image, region);
+        }
+    }
+
+    @Override
+    public PublishResult publish(PublishJob job, CloudContext context) {
+        if (!job.source().region().equals(session.region())) {
+            throw new BuildException("[" + job.identity().variantKey() + "] the image " + job.source().id() + " is in "
+                    + job.source().region() + ", but this run works in " + session.region()
+                    + "; set OCI_CLI_REGION=" + job.source().region());
+        }
+        return new OciPublisher(session, context).publish(job);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.cloudimages.cloud.oci;
+
+import com.oracle.bmc.model.BmcException;
+import dev.cloudimages.support.BuildException;
+
+/**
+ * The one place OCI errors become messages: one line saying what was being done, where, what OCI
+ * answered (its service code and message, without the SDK's troubleshooting essay), and what to do.
+ */
+final class OciFailures {
+
+    private OciFailures() {
+    }
+
+    static BuildException of(String doing, BmcException e, OciSession session) {
+        String code = e.getServiceCode() == null ? "" : e.getServiceCode();
+        String message = message(e);
+        if (e.getStatusCode() == 401 || code.equals("NotAuthenticated")) {
+            return new BuildException("oci: not authenticated while " + doing + " (" + session.describe() + "): "
+                    + message + "; " + session.loginHint(), e);
+        }
+        if (code.equals("NotAuthorizedOrNotFound") || e.getStatusCode() == 403) {
+            return new BuildException("oci: access denied while " + doing + " (" + session.describe() + "): " + code
+                    + ": " + message + "; check that the compartment and bucket exist and the policies the README lists"
+                    + " for import and publish", e);
+        }
+        if (code.equals("LimitExceeded") || code.equals("QuotaExceeded")) {
+            return new BuildException("oci: a limit was reached while " + doing + " (" + session.describe() + "): "
+                    + code + ": " + message + "; remove unused custom images or request a higher limit", e);
+        }
+        return new BuildException("oci: " + doing + " failed (" + session.describe() + "): "
+                + (code.isEmpty() ? "HTTP " + e.getStatusCode() : code) + ": " + message, e);
+    }
+
+    static boolean notFound(BmcException e) {
+        return e.getStatusCode() == 404;
+    }
+
+    private static String message(BmcException e) {
+        String text = e.getUnmodifiedMessage() != null ? e.getUnmodifiedMessage() : e.getMessage();
+        return text == null ? "no detail" : text.replaceAll("\\s+", " ").trim();
+    }
+}

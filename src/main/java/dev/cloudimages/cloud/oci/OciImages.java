@@ -1,0 +1,302 @@
+package dev.cloudimages.cloud.oci;
+
+import com.oracle.bmc.core.ComputeClient;
+import com.oracle.bmc.core.model.ComputeGlobalImageCapabilitySchemaSummary;
+import com.oracle.bmc.core.model.CreateComputeImageCapabilitySchemaDetails;
+import com.oracle.bmc.core.model.CreateImageDetails;
+import com.oracle.bmc.core.model.EnumStringImageCapabilitySchemaDescriptor;
+import com.oracle.bmc.core.model.Image;
+import com.oracle.bmc.core.model.ImageCapabilitySchemaDescriptor;
+import com.oracle.bmc.core.model.ImageShapeCompatibilitySummary;
+import com.oracle.bmc.core.model.ImageSourceDetails;
+import com.oracle.bmc.core.model.ImageSourceViaObjectStorageTupleDetails;
+import com.oracle.bmc.core.model.ImageSourceViaObjectStorageUriDetails;
+import com.oracle.bmc.core.model.UpdateImageDetails;
+import com.oracle.bmc.core.requests.AddImageShapeCompatibilityEntryRequest;
+import com.oracle.bmc.core.requests.CreateComputeImageCapabilitySchemaRequest;
+import com.oracle.bmc.core.requests.CreateImageRequest;
+import com.oracle.bmc.core.requests.DeleteComputeImageCapabilitySchemaRequest;
+import com.oracle.bmc.core.requests.DeleteImageRequest;
+import com.oracle.bmc.core.requests.GetImageRequest;
+import com.oracle.bmc.core.requests.ListComputeGlobalImageCapabilitySchemasRequest;
+import com.oracle.bmc.core.requests.ListComputeImageCapabilitySchemasRequest;
+import com.oracle.bmc.core.requests.ListImageShapeCompatibilityEntriesRequest;
+import com.oracle.bmc.core.requests.ListImagesRequest;
+import com.oracle.bmc.core.requests.UpdateImageRequest;
+import com.oracle.bmc.core.responses.CreateImageResponse;
+import com.oracle.bmc.core.responses.ListImagesResponse;
+import com.oracle.bmc.model.BmcException;
+import com.oracle.bmc.workrequests.model.WorkRequest;
+import com.oracle.bmc.workrequests.model.WorkRequestError;
+import com.oracle.bmc.workrequests.requests.GetWorkRequestRequest;
+import com.oracle.bmc.workrequests.requests.ListWorkRequestErrorsRequest;
+import dev.cloudimages.cloud.Polling;
+import dev.cloudimages.cloud.Rollback;
+import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Log;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Custom images in one region: made from an object (or its URL), waited for through their work
+ * request and lifecycle with a deadline, given their capability schema (firmware, launch mode,
+ * attachment types) and shape compatibility, found by their freeform tags, removed.
+ */
+final class OciImages {
+
+    private final OciSession session;
+    private final Log log;
+
+    OciImages(OciSession session, Log log) {
+        this.session = session;
+        this.log = log;
+    }
+
+    /** Where an image is made from: an object of the session's namespace, or a URL (a PAR). */
+    record Source(String bucket, String object, String url) {
+
+        static Source object(String bucket, String object) {
+            return new Source(bucket, object, null);
+        }
+
+        static Source url(String url) {
+            return new Source(null, null, url);
+        }
+    }
+
+    /**
+     * Makes an image in {@code region} and waits until it is AVAILABLE with its capability schema
+     * and shapes; its removal goes on {@code rollback} as soon as OCI has given it an id.
+     */
+    Image create(String region, Source source, String displayName, Map<String, String> tags, OciSettings settings,
+                 Duration timeout, Duration poll, Rollback rollback) {
+        ComputeClient compute = session.compute(region);
+        ImageSourceDetails details = source.url() != null
+                ? ImageSourceViaObjectStorageUriDetails.builder().sourceUri(source.url())
+                        .sourceImageType(ImageSourceDetails.SourceImageType.Qcow2).build()
+                : ImageSourceViaObjectStorageTupleDetails.builder().namespaceName(session.namespace())
+                        .bucketName(source.bucket()).objectName(source.object())
+                        .sourceImageType(ImageSourceDetails.SourceImageType.Qcow2).build();
+        CreateImageResponse created;
+        try {
+            created = compute.createImage(CreateImageRequest.builder().createImageDetails(CreateImageDetails.builder()
+                    .compartmentId(settings.compartment()).displayName(displayName).freeformTags(tags)
+                    .launchMode(CreateImageDetails.LaunchMode.create(settings.launchMode()))
+                    .imageSourceDetails(details).build()).build());
+        } catch (BmcException e) {
+            throw OciFailures.of("creating image " + displayName + " in " + region, e, session);
+        }
+        String imageId = created.getImage().getId();
+        rollback.onFailure("image " + imageId + " in " + region, () -> delete(region, imageId));
+        log.info("image %s in %s: %s (work request %s)", imageId, region, created.getImage().getLifecycleState(),
+                created.getOpcWorkRequestId());
+        if (created.getOpcWorkRequestId() != null) {
+            waitFor(region, created.getOpcWorkRequestId(), "the import of image " + displayName + " into " + region,
+                    timeout, poll);
+        }
+        Image image = waitAvailable(region, imageId, timeout, poll);
+        describe(region, image, settings);
+        return image;
+    }
+
+    /** Waits for a work request to succeed; FAILED or CANCELED end with OCI's errors. */
+    void waitFor(String region, String workRequestId, String what, Duration timeout, Duration poll) {
+        AtomicReference<WorkRequest.Status> last = new AtomicReference<>();
+        long started = System.nanoTime();
+        Polling.until(what, timeout, "import.timeout / publish.timeout", poll, () -> {
+            WorkRequest request;
+            try {
+                request = session.workRequests(region).getWorkRequest(GetWorkRequestRequest.builder()
+                        .workRequestId(workRequestId).build()).getWorkRequest();
+            } catch (BmcException e) {
+                throw OciFailures.of("reading work request " + workRequestId, e, session);
+            }
+            WorkRequest.Status status = request.getStatus();
+            if (last.getAndSet(status) != status) {
+                log.info("%s: %s%s after %d s", what, status.getValue(), request.getPercentComplete() == null ? ""
+                        : String.format(" (%.0f%%)", request.getPercentComplete()), (System.nanoTime() - started) / 1_000_000_000L);
+            }
+            return switch (status) {
+                case Succeeded -> Optional.of(request);
+                case Failed, Canceled, Canceling -> throw new BuildException(what + " " + status.getValue().toLowerCase()
+                        + ": " + errors(region, workRequestId));
+                default -> Optional.empty();
+            };
+        });
+    }
+
+    private String errors(String region, String workRequestId) {
+        try {
+            List<WorkRequestError> errors = session.workRequests(region).listWorkRequestErrors(
+                    ListWorkRequestErrorsRequest.builder().workRequestId(workRequestId).build()).getItems();
+            return errors.isEmpty() ? "no detail from OCI"
+                    : String.join("; ", errors.stream().map(e -> e.getCode() + ": " + e.getMessage()).toList());
+        } catch (BmcException e) {
+            return "no detail from OCI (" + e.getStatusCode() + ")";
+        }
+    }
+
+    Image waitAvailable(String region, String imageId, Duration timeout, Duration poll) {
+        AtomicReference<Image.LifecycleState> last = new AtomicReference<>();
+        return Polling.until("image " + imageId + " in " + region, timeout, "import.timeout / publish.timeout", poll, () -> {
+            Image image = get(region, imageId);
+            if (last.getAndSet(image.getLifecycleState()) != image.getLifecycleState()) {
+                log.info("image %s in %s: %s", imageId, region, image.getLifecycleState().getValue());
+            }
+            return switch (image.getLifecycleState()) {
+                case Available -> Optional.of(image);
+                case Deleted, Disabled -> throw new BuildException("image " + imageId + " in " + region + " is "
+                        + image.getLifecycleState().getValue().toLowerCase());
+                default -> Optional.empty();
+            };
+        });
+    }
+
+    Image get(String region, String imageId) {
+        try {
+            return session.compute(region).getImage(GetImageRequest.builder().imageId(imageId).build()).getImage();
+        } catch (BmcException e) {
+            throw OciFailures.of("reading image " + imageId + " in " + region, e, session);
+        }
+    }
+
+    /**
+     * The capability schema (firmware, launch mode and its attachment types) and the shapes,
+     * each only when missing, so a re-run changes nothing; whether anything was added.
+     */
+    boolean describe(String region, Image image, OciSettings settings) {
+        ComputeClient compute = session.compute(region);
+        boolean changed = false;
+        try {
+            boolean hasSchema = !compute.listComputeImageCapabilitySchemas(ListComputeImageCapabilitySchemasRequest
+                    .builder().compartmentId(settings.compartment()).imageId(image.getId()).build()).getItems().isEmpty();
+            if (!hasSchema) {
+                List<ComputeGlobalImageCapabilitySchemaSummary> global = compute.listComputeGlobalImageCapabilitySchemas(
+                        ListComputeGlobalImageCapabilitySchemasRequest.builder().build()).getItems();
+                if (global.isEmpty()) {
+                    throw new BuildException("OCI lists no global image capability schema in " + region);
+                }
+                compute.createComputeImageCapabilitySchema(CreateComputeImageCapabilitySchemaRequest.builder()
+                        .createComputeImageCapabilitySchemaDetails(CreateComputeImageCapabilitySchemaDetails.builder()
+                                .compartmentId(settings.compartment()).imageId(image.getId())
+                                .displayName(image.getDisplayName())
+                                .computeGlobalImageCapabilitySchemaVersionName(global.get(0).getCurrentVersionName())
+                                .schemaData(schema(settings)).build()).build());
+                log.info("image %s in %s: firmware %s, launch mode %s", image.getId(), region, settings.firmware(),
+                        settings.launchMode());
+                changed = true;
+            }
+            List<String> have = new ArrayList<>();
+            for (ImageShapeCompatibilitySummary entry : compute.listImageShapeCompatibilityEntries(
+                    ListImageShapeCompatibilityEntriesRequest.builder().imageId(image.getId()).build()).getItems()) {
+                have.add(entry.getShape());
+            }
+            for (String shape : settings.shapes()) {
+                if (!have.contains(shape)) {
+                    compute.addImageShapeCompatibilityEntry(AddImageShapeCompatibilityEntryRequest.builder()
+                            .imageId(image.getId()).shapeName(shape).build());
+                    log.info("image %s in %s: compatible with %s", image.getId(), region, shape);
+                    changed = true;
+                }
+            }
+            return changed;
+        } catch (BmcException e) {
+            throw OciFailures.of("setting the capabilities of image " + image.getId() + " in " + region, e, session);
+        }
+    }
+
+    static Map<String, ImageCapabilitySchemaDescriptor> schema(OciSettings settings) {
+        Map<String, ImageCapabilitySchemaDescriptor> schema = new LinkedHashMap<>();
+        schema.put("Compute.Firmware", fixed(settings.firmware()));
+        if (!settings.launchMode().equals("CUSTOM")) {
+            schema.put("Compute.LaunchMode", fixed(settings.launchMode()));
+            // the attachment types each launch mode boots with
+            String volume = settings.launchMode().equals("PARAVIRTUALIZED") ? "PARAVIRTUALIZED" : "ISCSI";
+            String network = switch (settings.launchMode()) {
+                case "PARAVIRTUALIZED" -> "PARAVIRTUALIZED";
+                case "NATIVE" -> "VFIO";
+                default -> "E1000";
+            };
+            schema.put("Storage.BootVolumeType", fixed(volume));
+            schema.put("Network.AttachmentType", fixed(network));
+        }
+        return schema;
+    }
+
+    private static ImageCapabilitySchemaDescriptor fixed(String value) {
+        return EnumStringImageCapabilitySchemaDescriptor.builder().source(ImageCapabilitySchemaDescriptor.Source.Image)
+                .values(List.of(value)).defaultValue(value).build();
+    }
+
+    /** Adds the tags of {@code want} the image lacks (UpdateImage replaces all freeform tags: they are merged). */
+    Image tag(String region, Image image, Map<String, String> want) {
+        Map<String, String> missing = OciTags.missing(OciTags.of(image), want);
+        if (missing.isEmpty()) {
+            return image;
+        }
+        Map<String, String> merged = new LinkedHashMap<>(OciTags.of(image));
+        merged.putAll(missing);
+        try {
+            return session.compute(region).updateImage(UpdateImageRequest.builder().imageId(image.getId())
+                    .updateImageDetails(UpdateImageDetails.builder().freeformTags(merged).build()).build()).getImage();
+        } catch (BmcException e) {
+            throw OciFailures.of("tagging image " + image.getId() + " in " + region, e, session);
+        }
+    }
+
+    /** Removes freeform tags from an image (all of them are written back without those). */
+    Image untag(String region, Image image, List<String> keys) {
+        Map<String, String> kept = new LinkedHashMap<>(OciTags.of(image));
+        if (!kept.keySet().removeAll(keys)) {
+            return image;
+        }
+        try {
+            return session.compute(region).updateImage(UpdateImageRequest.builder().imageId(image.getId())
+                    .updateImageDetails(UpdateImageDetails.builder().freeformTags(kept).build()).build()).getImage();
+        } catch (BmcException e) {
+            throw OciFailures.of("tagging image " + image.getId() + " in " + region, e, session);
+        }
+    }
+
+    /** This build's images in a compartment of a region (any revision when {@code revision} is null), not deleted. */
+    List<Image> find(String region, String compartment, String project, String buildName, Integer revision) {
+        List<Image> found = new ArrayList<>();
+        String page = null;
+        try {
+            do {
+                ListImagesResponse response = session.compute(region).listImages(ListImagesRequest.builder()
+                        .compartmentId(compartment).page(page).build());
+                response.getItems().stream()
+                        .filter(i -> i.getLifecycleState() != Image.LifecycleState.Deleted)
+                        .filter(i -> OciTags.sameBuild(i, project, buildName, revision)).forEach(found::add);
+                page = response.getOpcNextPage();
+            } while (page != null);
+        } catch (BmcException e) {
+            throw OciFailures.of("listing the images of " + buildName + " in " + region, e, session);
+        }
+        return found;
+    }
+
+    /** Deletes an image and the capability schema made for it (a resource of its own). */
+    void delete(String region, String imageId) {
+        try {
+            ComputeClient compute = session.compute(region);
+            for (var schema : compute.listComputeImageCapabilitySchemas(ListComputeImageCapabilitySchemasRequest.builder()
+                    .imageId(imageId).build()).getItems()) {
+                compute.deleteComputeImageCapabilitySchema(DeleteComputeImageCapabilitySchemaRequest.builder()
+                        .computeImageCapabilitySchemaId(schema.getId()).build());
+            }
+            compute.deleteImage(DeleteImageRequest.builder().imageId(imageId).build());
+        } catch (BmcException e) {
+            if (!OciFailures.notFound(e)) {
+                throw OciFailures.of("deleting image " + imageId + " in " + region, e, session);
+            }
+        }
+    }
+}

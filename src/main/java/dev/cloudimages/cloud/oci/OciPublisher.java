@@ -1,0 +1,260 @@
+package dev.cloudimages.cloud.oci;
+
+import com.oracle.bmc.core.model.ExportImageDetails;
+import com.oracle.bmc.core.model.ExportImageViaObjectStorageTupleDetails;
+import com.oracle.bmc.core.model.Image;
+import com.oracle.bmc.core.requests.ExportImageRequest;
+import com.oracle.bmc.core.responses.ExportImageResponse;
+import com.oracle.bmc.model.BmcException;
+import dev.cloudimages.cloud.CloudContext;
+import dev.cloudimages.cloud.ImageIdentity;
+import dev.cloudimages.cloud.PublishJob;
+import dev.cloudimages.cloud.PublishResult;
+import dev.cloudimages.cloud.Rollback;
+import dev.cloudimages.support.BuildException;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Publishing on OCI, where custom images are regional and cannot be copied: the source image is
+ * exported (QCOW2) to the bucket once, and each further region imports it through a short-lived
+ * read PAR. Every step reads first, so a re-run only finishes what is missing; a failing region
+ * does not stop the others. access.PUBLIC keeps the export with a read PAR valid until end of life.
+ */
+final class OciPublisher {
+
+    private final OciSession session;
+    private final CloudContext context;
+    private final OciImages images;
+    private final ObjectUpload objects;
+
+    OciPublisher(OciSession session, CloudContext context) {
+        this.session = session;
+        this.context = context;
+        this.images = new OciImages(session, context.log());
+        this.objects = new ObjectUpload(session, context.log());
+    }
+
+    static String iso(Instant instant) {
+        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    PublishResult publish(PublishJob job) {
+        ImageIdentity identity = job.identity();
+        OciSettings settings = OciSettings.of(identity, job.settings(), session);
+        String home = session.region();
+        List<String> notes = new ArrayList<>();
+        List<String> regions = regions(job, notes);
+        boolean open = Boolean.TRUE.equals(job.settings().flags("access").get("PUBLIC"));
+        job.settings().flags("access").forEach((who, on) -> {
+            if (on && !who.equals("PUBLIC")) {
+                notes.add("access." + who + ": OCI cannot share a custom image with another tenancy; left out"
+                        + " (use access.PUBLIC for a download URL)");
+            }
+        });
+        String now = iso(context.clock().now());
+        Image source = images.get(home, job.source().id());
+        Map<String, String> regionTags = OciTags.of(identity, Map.of(ImageIdentity.IMPORTED, OciTags.of(source)
+                .getOrDefault(ImageIdentity.IMPORTED, now), OciTags.SOURCE_ID, source.getId(), OciTags.SOURCE_REGION, home,
+                ImageIdentity.PUBLISHED, now));
+        Export export = new Export(identity.buildName() + "-r" + identity.revision() + ".qcow2", settings);
+        List<PublishResult.RegionOutcome> outcomes = new ArrayList<>();
+        try {
+            for (String region : regions) {
+                try {
+                    outcomes.add(region.equals(home) ? home(source, settings)
+                            : other(region, source, identity, settings, regionTags, export));
+                } catch (BuildException e) {
+                    context.log().error("[%s] %s: %s", identity.variantKey(), region, e.getMessage());
+                    outcomes.add(new PublishResult.RegionOutcome(region, "", e.getMessage(), true));
+                }
+            }
+            if (open) {
+                notes.add(publicUrl(source, identity, settings, export));
+            } else if (OciTags.of(source).containsKey(OciTags.PUBLIC_PAR)) {
+                notes.add(revokePublicUrl(source, identity, settings, export));
+            }
+        } finally {
+            if (!open) {
+                export.remove();
+            }
+        }
+        outcomes.forEach(o -> context.log().info("[%s] %s: %s%s", identity.variantKey(), o.region(),
+                o.imageId().isEmpty() ? "" : o.imageId() + " ", o.outcome()));
+        if (outcomes.stream().anyMatch(o -> !o.failed())) {
+            source = images.get(home, source.getId());
+            images.tag(home, source, Map.of(ImageIdentity.PUBLISHED, now));
+        }
+        return new PublishResult(outcomes, notes);
+    }
+
+    /**
+     * The import region first, then the listed ones in name order; OCI has no account-wide region
+     * list here, so ALL is the import region.
+     */
+    private List<String> regions(PublishJob job, List<String> notes) {
+        List<String> regions = new ArrayList<>(List.of(session.region()));
+        Map<String, Boolean> flags = job.settings().flags("regions");
+        new java.util.TreeMap<>(flags).forEach((region, on) -> {
+            if (on && !region.equals("ALL") && !regions.contains(region)) {
+                if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
+                    throw job.settings().bad("regions." + region, "true", "an OCI region name such as eu-frankfurt-1");
+                }
+                regions.add(region);
+            }
+        });
+        if (Boolean.TRUE.equals(flags.get("ALL")) && regions.size() == 1) {
+            notes.add("regions.ALL: OCI images are published to the regions listed by name; only " + session.region()
+                    + " (where the image was imported) here");
+        }
+        return regions;
+    }
+
+    private PublishResult.RegionOutcome home(Image source, OciSettings settings) {
+        boolean changed = images.describe(session.region(), source, settings);
+        return new PublishResult.RegionOutcome(session.region(), source.getId(), changed ? "updated" : "unchanged", false);
+    }
+
+    private PublishResult.RegionOutcome other(String region, Image source, ImageIdentity identity, OciSettings settings,
+                                              Map<String, String> tags, Export export) {
+        List<Image> found = images.find(region, settings.compartment(), identity.project(), identity.buildName(),
+                identity.revision());
+        if (!found.isEmpty()) {
+            Image image = found.get(0);
+            if (image.getLifecycleState() != Image.LifecycleState.Available) {
+                image = images.waitAvailable(region, image.getId(), settings.publishTimeout(), context.pollInterval());
+            }
+            boolean changed = images.describe(region, image, settings);
+            changed |= !OciTags.missing(OciTags.of(image), withoutTimes(tags, image)).isEmpty();
+            images.tag(region, image, withoutTimes(tags, image));
+            return new PublishResult.RegionOutcome(region, image.getId(), changed ? "updated" : "unchanged", false);
+        }
+        String object = export.object(source);
+        try (Rollback temporaries = new Rollback(context.log()); Rollback rollback = new Rollback(context.log())) {
+            ObjectUpload.Par par = objects.readPar(session.region(), settings.bucket(), object, object + "-" + region,
+                    Instant.now().plus(settings.publishTimeout()).plus(1, ChronoUnit.HOURS));
+            temporaries.onFailure("pre-authenticated request " + par.id(),
+                    () -> objects.deletePar(session.region(), settings.bucket(), par.id()));
+            Image image = images.create(region, OciImages.Source.url(par.url()), identity.imageName(), tags, settings,
+                    settings.publishTimeout(), context.pollInterval(), rollback);
+            rollback.commit();
+            return new PublishResult.RegionOutcome(region, image.getId(), "imported from " + session.region(), false);
+        }
+    }
+
+    /** A re-run leaves the times an image was stamped with alone. */
+    private static Map<String, String> withoutTimes(Map<String, String> tags, Image image) {
+        Map<String, String> want = new LinkedHashMap<>(tags);
+        for (String time : List.of(ImageIdentity.IMPORTED, ImageIdentity.PUBLISHED)) {
+            if (OciTags.of(image).containsKey(time)) {
+                want.remove(time);
+            }
+        }
+        return want;
+    }
+
+    /**
+     * access.PUBLIC: a read PAR on the export until end of life (00:00 UTC of that day; a year
+     * from now without one). Its URL is shown only once by OCI, so it is kept in a tag of the
+     * source image and a re-run reuses it.
+     */
+    private String publicUrl(Image source, ImageIdentity identity, OciSettings settings, Export export) {
+        String url = OciTags.of(source).get(OciTags.PUBLIC_URL);
+        String object = export.object(source);
+        if (url == null) {
+            Instant until = endOfLife(identity.endOfLife());
+            ObjectUpload.Par par = objects.readPar(session.region(), settings.bucket(), object, object + "-public", until);
+            url = par.url();
+            images.tag(session.region(), images.get(session.region(), source.getId()), Map.of(OciTags.PUBLIC_URL, url,
+                    OciTags.PUBLIC_PAR, par.id()));
+            context.log().info("[%s] public download of the image until %s: %s", identity.variantKey(), iso(until), url);
+        }
+        return "public (access.PUBLIC): the QCOW2 image can be downloaded until its end of life from " + url;
+    }
+
+    /** access.PUBLIC turned off: the public PAR and the export go, and so do the tags naming them. */
+    private String revokePublicUrl(Image source, ImageIdentity identity, OciSettings settings, Export export) {
+        objects.deletePar(session.region(), settings.bucket(), OciTags.of(source).get(OciTags.PUBLIC_PAR));
+        export.forget();
+        objects.deleteObject(session.region(), settings.bucket(), export.name());
+        images.untag(session.region(), images.get(session.region(), source.getId()),
+                List.of(OciTags.PUBLIC_URL, OciTags.PUBLIC_PAR));
+        context.log().info("[%s] access.PUBLIC is off: the public download URL is revoked", identity.variantKey());
+        return "not public: the public download URL of the image was revoked";
+    }
+
+    private static Instant endOfLife(String endOfLife) {
+        try {
+            Instant at = LocalDate.parse(endOfLife.substring(0, Math.min(10, endOfLife.length())))
+                    .atStartOfDay(ZoneOffset.UTC).toInstant();
+            if (at.isAfter(Instant.now())) {
+                return at;
+            }
+        } catch (RuntimeException ignored) {
+            // no usable end of life: a year
+        }
+        return Instant.now().plus(365, ChronoUnit.DAYS);
+    }
+
+    /** The source image exported once to the bucket, when a region or access.PUBLIC needs it. */
+    private final class Export {
+        private final String object;
+        private final OciSettings settings;
+        private boolean present;
+
+        Export(String object, OciSettings settings) {
+            this.object = object;
+            this.settings = settings;
+        }
+
+        String object(Image source) {
+            if (!present && !objects.exists(session.region(), settings.bucket(), object)) {
+                String home = session.region();
+                context.log().info("exporting image %s to %s in bucket %s", source.getId(), object, settings.bucket());
+                try {
+                    ExportImageResponse response = session.compute(home).exportImage(ExportImageRequest.builder()
+                            .imageId(source.getId()).exportImageDetails(ExportImageViaObjectStorageTupleDetails.builder()
+                                    .namespaceName(session.namespace()).bucketName(settings.bucket()).objectName(object)
+                                    .exportFormat(ExportImageDetails.ExportFormat.Qcow2).build()).build());
+                    if (response.getOpcWorkRequestId() != null) {
+                        images.waitFor(home, response.getOpcWorkRequestId(), "the export of " + source.getId(),
+                                settings.publishTimeout(), context.pollInterval());
+                    }
+                    images.waitAvailable(home, source.getId(), settings.publishTimeout(), context.pollInterval());
+                } catch (BmcException e) {
+                    objects.deleteObject(home, settings.bucket(), object);
+                    throw OciFailures.of("exporting image " + source.getId(), e, session);
+                } catch (BuildException e) {
+                    objects.deleteObject(home, settings.bucket(), object);
+                    throw e;
+                }
+            }
+            present = true;
+            return object;
+        }
+
+        String name() {
+            return object;
+        }
+
+        /** Someone else removes the export. */
+        void forget() {
+            present = false;
+        }
+
+        void remove() {
+            if (present) {
+                objects.deleteObject(session.region(), settings.bucket(), object);
+                context.log().info("removed the export %s from bucket %s", object, settings.bucket());
+            }
+        }
+    }
+}

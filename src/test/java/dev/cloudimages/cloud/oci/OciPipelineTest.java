@@ -1,0 +1,137 @@
+package dev.cloudimages.cloud.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cloudimages.cli.Cli;
+import dev.cloudimages.config.ConfigsYaml;
+import dev.cloudimages.testing.BuilderVms;
+import dev.cloudimages.testing.CliRun;
+import dev.cloudimages.testing.FixtureServer;
+import dev.cloudimages.testing.Fixtures;
+import dev.cloudimages.testing.ProjectCopy;
+import dev.cloudimages.testing.TestBuilder;
+import dev.cloudimages.testing.Tools;
+import dev.cloudimages.testing.oci.FakeCompute;
+import dev.cloudimages.testing.oci.FakeOci;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole pipeline offline for OCI: ./build publish --only oci on the test overlay builds the
+ * disk in QEMU, uploads it to the fake OCI, makes the image and publishes it to the overlay's two
+ * other regions; ./build state then shows it published and a second publish only reads.
+ */
+class OciPipelineTest {
+
+    private static final String BUILD = "test-3.24.1-x86_64-bios";
+    private static FixtureServer server;
+
+    @TempDir
+    Path project;
+    private FakeOci oci;
+    private final Map<String, String> env = new HashMap<>();
+    private String err;
+    private String out;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Tools.require("qemu-system-x86_64", "qemu-img", "mformat", "mcopy");
+        Path builder = TestBuilder.prepare();
+        server = new FixtureServer().serve("/releases.json", Fixtures.releasesJson())
+                .serveTree("/mirror", builder.resolve("mirror"));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        oci = FakeOci.start();
+        ProjectCopy.into(project);
+        env.putAll(oci.env(Files.createDirectories(project.resolve("oci")), "eu-frankfurt-1"));
+        env.put("PATH", System.getenv("PATH"));
+        env.put("HOME", project.toString());
+        env.put("ALPINE_RELEASES_URL", server.url("/releases.json"));
+        env.put("ALPINE_MIRROR", server.url("/mirror"));
+        env.put("SOURCE_DATE_EPOCH", "1795000000");
+        Files.writeString(project.resolve("tcg.conf"), "accel = tcg\n");
+        TestBuilder.overlay(project.resolve("overlay"), "Default { poll_interval = 50ms }");
+    }
+
+    @AfterEach
+    void tearDown() {
+        oci.close();
+        assertEquals(List.of(), BuilderVms.running(project), "QEMU processes left behind");
+    }
+
+    private int run(String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--custom", "overlay", "--only", "x86_64", "bios", "oci", "--vars", "tcg.conf"));
+        CliRun run = CliRun.run(env, project, false, all.toArray(String[]::new));
+        out = run.out();
+        err = run.err();
+        return run.code();
+    }
+
+    @Test
+    void publishBuildsImportsAndPublishesThenStateShowsItAndARerunChangesNothing() throws Exception {
+        assertEquals(Cli.OK, run("publish"), err);
+
+        assertTrue(err.contains("Built 1 image(s)"), err);
+        for (String region : FakeOci.REGIONS) {
+            List<FakeCompute.Image> images = oci.images(region);
+            assertEquals(1, images.size(), region);
+            FakeCompute.Image image = images.get(0);
+            assertEquals(BUILD + "-r0", image.displayName, region);
+            assertEquals("BIOS", oci.schemas().get(image.id).get("Compute.Firmware").get("defaultValue").asText());
+            assertTrue(image.tags.containsKey("published"), region);
+        }
+        Path dir = project.resolve("work/images/oci").resolve(BUILD);
+        assertEquals(Files.readString(dir.resolve("image.qcow2.sha256")).split(" ")[0],
+                oci.images("eu-frankfurt-1").get(0).sha256(), "the image holds the built qcow2");
+        JsonNode imported = ConfigsYaml.mapper().readTree(dir.resolve("imported.yaml").toFile());
+        assertEquals(oci.images("eu-frankfurt-1").get(0).id, imported.get("image_id").asText());
+        JsonNode published = ConfigsYaml.mapper().readTree(dir.resolve("published.yaml").toFile());
+        assertEquals(3, published.get("regions").size());
+        assertTrue(published.get("notes").toString().contains("/p/"), "the public URL is recorded: " + published);
+        assertTrue(err.contains("uploading image.qcow2"), "upload progress is shown: " + err);
+
+        assertEquals(Cli.OK, run("state"), err);
+        JsonNode plan = ConfigsYaml.mapper().readTree(project.resolve("work/actions.yaml").toFile())
+                .get("3.24-x86_64-bios-oci");
+        assertTrue(plan.get("remote").asText().startsWith("published r0 (ocid1.image"), plan.toString());
+        assertTrue(out.contains("published r0"), out);
+
+        int before = oci.requests().size();
+        assertEquals(Cli.OK, run("publish"), err);
+        List<FakeOci.Request> calls = oci.requests().subList(before, oci.requests().size());
+        assertTrue(calls.stream().allMatch(r -> r.method().equals("GET") || r.method().equals("HEAD")),
+                "a second publish only reads, but made " + calls);
+        for (String region : FakeOci.REGIONS) {
+            assertTrue(err.contains(region + ": " + oci.images(region).get(0).id + " unchanged"), err);
+        }
+    }
+
+    @Test
+    void importWithoutAConfigFileStopsBeforeBuildingAnything() {
+        env.put("OCI_CONFIG_FILE", project.resolve("none").toString());
+        CliRun.assertOneLineError(run("import"), err, "cannot import 1 variant(s): oci: no config file "
+                + project.resolve("none") + " (profile 'DEFAULT'); run 'oci setup config'", "--skip oci");
+        assertFalse(Files.exists(project.resolve("work/images/oci")), "nothing was built");
+    }
+}
