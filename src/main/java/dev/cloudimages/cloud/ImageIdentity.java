@@ -46,6 +46,20 @@ public record ImageIdentity(String variantKey, String project, String buildName,
                 text(config, "firmware"), tags);
     }
 
+    /**
+     * The tags (or labels) of {@code want} that {@code have} lacks or holds with another value: what
+     * a re-run must still set, and nothing that is already right.
+     */
+    public static Map<String, String> missingTags(Map<String, String> have, Map<String, String> want) {
+        Map<String, String> missing = new LinkedHashMap<>();
+        want.forEach((k, v) -> {
+            if (!v.equals(have.get(k))) {
+                missing.put(k, v);
+            }
+        });
+        return missing;
+    }
+
     private static String text(Map<String, Object> config, String key) {
         Object value = config.get(key);
         return value == null ? "" : value.toString();

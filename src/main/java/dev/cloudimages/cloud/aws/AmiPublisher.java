@@ -160,7 +160,7 @@ final class AmiPublisher {
     }
 
     private static void setTags(Ec2Client ec2, Image image, Map<String, String> want, List<String> done) {
-        Map<String, String> missing = AwsTags.missing(AwsTags.map(image.tags()), want);
+        Map<String, String> missing = ImageIdentity.missingTags(AwsTags.map(image.tags()), want);
         if (!missing.isEmpty()) {
             ec2.createTags(b -> b.resources(snapshots(image, image.imageId())).tags(AwsTags.list(missing)));
             done.add("tags");

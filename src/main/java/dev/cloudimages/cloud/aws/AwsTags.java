@@ -43,17 +43,6 @@ final class AwsTags {
         return TagSpecification.builder().resourceType(type).tags(list(tags)).build();
     }
 
-    /** The tags of {@code want} that {@code have} lacks or holds with another value. */
-    static Map<String, String> missing(Map<String, String> have, Map<String, String> want) {
-        Map<String, String> missing = new LinkedHashMap<>();
-        want.forEach((k, v) -> {
-            if (!v.equals(have.get(k))) {
-                missing.put(k, v);
-            }
-        });
-        return missing;
-    }
-
     static int revision(Image image) {
         try {
             return Integer.parseInt(map(image.tags()).getOrDefault(ImageIdentity.BUILD_REVISION, "0"));

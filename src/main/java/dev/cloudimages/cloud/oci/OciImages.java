@@ -1,5 +1,6 @@
 package dev.cloudimages.cloud.oci;
 
+import dev.cloudimages.cloud.ImageIdentity;
 import com.oracle.bmc.core.ComputeClient;
 import com.oracle.bmc.core.model.ComputeGlobalImageCapabilitySchemaSummary;
 import com.oracle.bmc.core.model.CreateComputeImageCapabilitySchemaDetails;
@@ -236,7 +237,7 @@ final class OciImages {
 
     /** Adds the tags of {@code want} the image lacks (UpdateImage replaces all freeform tags: they are merged). */
     Image tag(String region, Image image, Map<String, String> want) {
-        Map<String, String> missing = OciTags.missing(OciTags.of(image), want);
+        Map<String, String> missing = ImageIdentity.missingTags(OciTags.of(image), want);
         if (missing.isEmpty()) {
             return image;
         }

@@ -133,7 +133,7 @@ final class OciPublisher {
                 image = images.waitAvailable(region, image.getId(), settings.publishTimeout(), context.pollInterval());
             }
             boolean changed = images.describe(region, image, settings);
-            changed |= !OciTags.missing(OciTags.of(image), withoutTimes(tags, image)).isEmpty();
+            changed |= !ImageIdentity.missingTags(OciTags.of(image), withoutTimes(tags, image)).isEmpty();
             images.tag(region, image, withoutTimes(tags, image));
             return new PublishResult.RegionOutcome(region, image.getId(), changed ? "updated" : "unchanged", false);
         }

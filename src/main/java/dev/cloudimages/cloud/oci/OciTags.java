@@ -41,17 +41,6 @@ final class OciTags {
                 && (revision == null || revision.toString().equals(tags.get(ImageIdentity.BUILD_REVISION)));
     }
 
-    /** The tags of {@code want} that {@code have} lacks or holds with another value. */
-    static Map<String, String> missing(Map<String, String> have, Map<String, String> want) {
-        Map<String, String> missing = new LinkedHashMap<>();
-        want.forEach((k, v) -> {
-            if (!v.equals(have.get(k))) {
-                missing.put(k, v);
-            }
-        });
-        return missing;
-    }
-
     static int revision(Image image) {
         try {
             return Integer.parseInt(of(image).getOrDefault(ImageIdentity.BUILD_REVISION, "0"));
