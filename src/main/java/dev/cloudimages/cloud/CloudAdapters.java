@@ -37,7 +37,8 @@ public final class CloudAdapters {
      * package that names no SDK type, so a cloud's SDK loads only when its adapter is asked for.
      */
     public static CloudAdapters shipped(Map<String, String> env) {
-        return new CloudAdapters(Map.of("aws", dev.cloudimages.cloud.aws.AwsCloud::open), env);
+        return new CloudAdapters(Map.of("aws", dev.cloudimages.cloud.aws.AwsCloud::open,
+                "gcp", dev.cloudimages.cloud.gcp.GcpCloud::open), env);
     }
 
     public synchronized Availability forCloud(String cloud) {
