@@ -67,7 +67,8 @@ final class GcpAdapter implements CloudAdapter {
 
     @Override
     public void removeImage(RemoteImage image) {
-        new ImageCreator(session, null).delete(image.id(), Duration.ofMinutes(10), CloudContext.DEFAULT_POLL);
+        // deletion takes seconds: poll more often than for an import
+        new ImageCreator(session, null).delete(image.id(), Duration.ofMinutes(10), Duration.ofSeconds(2));
     }
 
     @Override
