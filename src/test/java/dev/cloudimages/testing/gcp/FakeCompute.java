@@ -201,7 +201,17 @@ final class FakeCompute {
     }
 
     private void setIamPolicy(HttpExchange exchange, String name, JsonNode policy) throws IOException {
-        if (gcp.takeFault("images.setIamPolicy", FakeGcp.Fault.PERMISSION_DENIED) != null) {
+        FakeGcp.Fault fault = gcp.takeFault("images.setIamPolicy", FakeGcp.Fault.PERMISSION_DENIED,
+                FakeGcp.Fault.POLICY_CHANGED_MEANWHILE);
+        if (fault == FakeGcp.Fault.POLICY_CHANGED_MEANWHILE) {
+            // someone else's write lands between the caller's read and this write
+            ObjectNode other = policies.getOrDefault(name, emptyPolicy()).deepCopy();
+            other.withArray("bindings").addObject().put("role", "roles/compute.viewer").putArray("members")
+                    .add("user:other@example.com");
+            other.put("etag", etag());
+            policies.put(name, other);
+        }
+        if (fault == FakeGcp.Fault.PERMISSION_DENIED) {
             error(exchange, 403, "Required 'compute.images.setIamPolicy' permission for 'projects/"
                     + FakeGcp.PROJECT + "/global/images/" + name + "'", "forbidden");
             return;

@@ -40,7 +40,7 @@ public final class FakeGcp implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** What can be made to go wrong, and where ("images.insert", "images.setIamPolicy", "upload"). */
-    public enum Fault { OPERATION_FAILS, QUOTA_EXCEEDED, PERMISSION_DENIED, UPLOAD_INTERRUPTED }
+    public enum Fault { OPERATION_FAILS, QUOTA_EXCEEDED, PERMISSION_DENIED, UPLOAD_INTERRUPTED, POLICY_CHANGED_MEANWHILE }
 
     /** One request as it arrived, for assertions. */
     public record Request(String method, String path, String query, String body) {
