@@ -2,9 +2,11 @@ package dev.cloudimages.cli;
 
 import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.Log;
+import dev.cloudimages.support.Suggestions;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 /** Builds the picocli command line with the project's exit codes and one-line error reporting. */
 public final class Cli {
@@ -28,7 +30,7 @@ public final class Cli {
         commandLine.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? USAGE : FAILED);
         commandLine.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();
-            err.println("build: " + e.getMessage());
+            err.println("build: " + usageMessage(e));
             err.println("Try 'build --help' for usage.");
             err.flush();
             return USAGE;
@@ -47,5 +49,18 @@ public final class Cli {
             return FAILED;
         });
         return commandLine;
+    }
+
+    /** An unknown word where the step belongs is named as such, with the steps (picocli says "Unmatched argument"). */
+    private static String usageMessage(CommandLine.ParameterException e) {
+        CommandLine commandLine = e.getCommandLine();
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && commandLine.getParent() == null
+                && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            String word = unmatched.getUnmatched().get(0);
+            List<String> steps = List.copyOf(commandLine.getSubcommands().keySet());
+            return "unknown step '" + word + "'" + Suggestions.didYouMean(word, steps) + "; steps: "
+                    + String.join(", ", steps);
+        }
+        return e.getMessage();
     }
 }

@@ -6,6 +6,7 @@ import dev.cloudimages.local.BuilderResources;
 import dev.cloudimages.cloud.CloudStep;
 import dev.cloudimages.cloud.CloudSteps;
 import dev.cloudimages.local.LocalBuildStep;
+import dev.cloudimages.local.LocalPreflight;
 import dev.cloudimages.plan.Action;
 import dev.cloudimages.plan.LocalImages;
 import dev.cloudimages.plan.Plan;
@@ -57,15 +58,30 @@ abstract class StepCommand implements Callable<Integer> {
     /** import and publish: plan, build what has no current local image, then import and publish. */
     int buildAndShip(BuildOptions options, Step step) {
         Plan plan = plan(options, step);
-        if (plan.nothingToDo()) {
-            return Cli.OK;
+        buildLocally(plan, options);
+        if (!plan.nothingToDo()) {
+            new CloudStep(build.log()).run(new CloudStep.Inputs(plan, workDir(), clouds(), build.clock()));
         }
-        CliContext context = build.context();
-        Path workDir = context.projectDir().resolve("work");
-        new LocalBuildStep(build.log()).run(new LocalBuildStep.Inputs(plan, workDir, options.vars(), options.parallel(),
-                options.debug(), context.env(), build.clock()));
-        new CloudStep(build.log()).run(new CloudStep.Inputs(plan, workDir, clouds(), build.clock()));
         return Cli.OK;
+    }
+
+    /**
+     * Every check the local build needs, then what --revise removes, then the builds: a failed check
+     * must not leave the user without the image --revise would have replaced.
+     */
+    void buildLocally(Plan plan, BuildOptions options) {
+        CliContext context = build.context();
+        LocalPreflight.Checked checked = LocalPreflight.check(plan.with(Action.BUILD), workDir(), options.vars(),
+                context.env(), options.parallel(), build.log());
+        Revisions.apply(plan, new LocalImages(workDir().resolve("images")), clouds(), build.log());
+        if (!plan.with(Action.BUILD).isEmpty()) {
+            new LocalBuildStep(build.log()).run(new LocalBuildStep.Inputs(plan, workDir(), options.vars(),
+                    options.parallel(), options.debug(), context.env(), build.clock()), checked);
+        }
+    }
+
+    Path workDir() {
+        return build.context().projectDir().resolve("work");
     }
 
     ConfigsStep.Outputs configs(BuildOptions options) {
@@ -76,7 +92,7 @@ abstract class StepCommand implements Callable<Integer> {
 
     /**
      * configs, then the plan for {@code step}; for import and publish every planned cloud must be
-     * usable; then, outside the dry run, what --revise removes.
+     * usable. What --revise removes is removed later, by {@link #buildLocally}, after the checks.
      */
     Plan plan(BuildOptions options, Step step) {
         ConfigsStep.Outputs configs = configs(options);
@@ -89,9 +105,6 @@ abstract class StepCommand implements Callable<Integer> {
             if (step != Step.STATE && step.wanted().contains(action)) {
                 CloudSteps.requireAdapters(plan, clouds(), action);
             }
-        }
-        if (!step.dryRun()) {
-            Revisions.apply(plan, new LocalImages(workDir.resolve("images")), clouds(), build.log());
         }
         return plan;
     }

@@ -5,6 +5,8 @@ import dev.cloudimages.alpine.ReleaseCatalog;
 import dev.cloudimages.alpine.ReleaseFetcher;
 import dev.cloudimages.support.BuildClock;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.ChildProcesses;
+import dev.cloudimages.support.Leftovers;
 import dev.cloudimages.support.Log;
 
 import java.nio.file.Path;
@@ -39,15 +41,20 @@ public final class ConfigsStep {
 
     public Outputs run(Inputs inputs) {
         WorkEnvironment work = new WorkEnvironment(inputs.projectDir(), inputs.projectDir().resolve("work"), log);
-        if (inputs.clean()) {
-            work.clean();
+        // this run holds the lock: whatever an earlier run left running or half-written is dead weight
+        List<Long> stopped = ChildProcesses.stopRecorded(work.workDir().resolve(ChildProcesses.RECORD));
+        if (!stopped.isEmpty()) {
+            log.warn("Stopped %d process(es) that a killed earlier run left running (process ids %s)",
+                    stopped.size(), stopped);
         }
-        work.install(inputs.customDirs());
+        Leftovers.sweep(work.workDir(), log, "left by an interrupted earlier run");
+        work.install(inputs.customDirs(), inputs.clean());
 
         Path topFile = work.topLevelConfig();
         HoconLoader loader = new HoconLoader(inputs.projectDir());
         log.info("Reading %s", loader.display(topFile));
         TopConfig config = TopConfig.read(loader, loader.parse(topFile));
+        config.warnings().forEach(warning -> log.warn("%s", warning));
         checkSelectors(config, inputs.only(), "--only");
         checkSelectors(config, inputs.skip(), "--skip");
 
@@ -109,8 +116,25 @@ public final class ConfigsStep {
         }
         if (!only.isEmpty() || !skip.isEmpty()) {
             long selected = resolution.variants().stream().filter(v -> selects(v, only, skip)).count();
-            log.info("  %d variant(s) match --only %s --skip %s", selected, only, skip);
+            if (selected == 0) {
+                log.warn("%s select none of the %d variant(s); later steps will fail with these filters",
+                        describeFilters(only, skip), resolution.variants().size());
+            } else {
+                log.info("  %d variant(s) match --only %s --skip %s", selected, only, skip);
+            }
         }
+    }
+
+    /** "--only aws uefi --skip edge", or "the filters" when there are none (every variant selected). */
+    public static String describeFilters(List<String> only, List<String> skip) {
+        List<String> parts = new ArrayList<>();
+        if (!only.isEmpty()) {
+            parts.add("--only " + String.join(" ", only));
+        }
+        if (!skip.isEmpty()) {
+            parts.add("--skip " + String.join(" ", skip));
+        }
+        return parts.isEmpty() ? "the filters" : String.join(" ", parts);
     }
 
     /** --only: the variant has every listed key; --skip: it has none of them. */

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Parses a HOCON file tree (includes, substitutions) with typesafe-config and turns it into plain,
@@ -136,6 +137,16 @@ public final class HoconLoader {
         if (e instanceof ConfigException.UnresolvedSubstitution) {
             return "unresolved substitution in config: " + message
                     + " (define the referenced key or use ${?...} for an optional one)";
+        }
+        if (e instanceof ConfigException.Parse && message.contains("end of file") && e.origin() != null
+                && e.origin().filename() != null) {
+            Path file = Path.of(e.origin().filename());
+            Optional<UnclosedBracket> unclosed = UnclosedBracket.find(file);
+            if (unclosed.isPresent()) {
+                return "HOCON syntax error in " + display(file) + ":" + unclosed.get().line() + ": '"
+                        + unclosed.get().bracket() + "' is never closed; add the missing '" + unclosed.get().closer()
+                        + "' (the file ends first)";
+            }
         }
         if (e instanceof ConfigException.Parse || e instanceof ConfigException.BugOrBroken) {
             return "HOCON syntax error in " + message + " (fix the file and run again)";

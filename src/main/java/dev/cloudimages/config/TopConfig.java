@@ -2,16 +2,21 @@ package dev.cloudimages.config;
 
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Suggestions;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The top-level config: Default, the ordered Dimensions, Mandatory, and the tool settings that live
@@ -19,7 +24,8 @@ import java.util.Optional;
  * directive once, with the file and line of anything wrong, so resolution can trust its input.
  */
 public record TopConfig(Path file, Map<String, Object> defaults, List<Dimension> dimensions,
-                        Map<String, Object> mandatory, Optional<String> releasesUrl, Optional<String> mirror) {
+                        Map<String, Object> mandatory, Optional<String> releasesUrl, Optional<String> mirror,
+                        List<String> warnings) {
 
     public static final String DEFAULT = "Default";
     public static final String DIMENSIONS = "Dimensions";
@@ -34,7 +40,16 @@ public record TopConfig(Path file, Map<String, Object> defaults, List<Dimension>
         return dimensions.stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
     }
 
-    private record Reader(HoconLoader loader, HoconLoader.Document document) {
+    /** A dimension key an EXCLUDE or WHEN names, and where. */
+    private record KeyReference(String where, String directive, String key) {
+    }
+
+    private record Reader(HoconLoader loader, HoconLoader.Document document, List<KeyReference> references,
+                          Set<String> removedKeys) {
+
+        Reader(HoconLoader loader, HoconLoader.Document document) {
+            this(loader, document, new ArrayList<>(), new HashSet<>());
+        }
 
         TopConfig read() {
             ConfigObject root = document.root();
@@ -56,8 +71,29 @@ public record TopConfig(Path file, Map<String, Object> defaults, List<Dimension>
                 throw new BuildException(loader.where(dimensionsValue.origin()) + ": " + DIMENSIONS
                         + " has no '" + VERSION + "' dimension; add one with a block per Alpine version, e.g. \"3.22\" { }");
             }
-            return new TopConfig(document.file(), layer(root, DEFAULT), dimensions, layer(root, MANDATORY),
-                    setting(root, "releases_url"), setting(root, "mirror"));
+            Map<String, Object> defaults = layer(root, DEFAULT);
+            Map<String, Object> mandatory = layer(root, MANDATORY);
+            return new TopConfig(document.file(), defaults, dimensions, mandatory,
+                    setting(root, "releases_url"), setting(root, "mirror"), unknownKeys(dimensions));
+        }
+
+        /**
+         * A key no dimension has makes an EXCLUDE or WHEN a silent no-op, most often a typo. Keys an
+         * overlay removed (set to null) are known: the shipped configs may still name them.
+         */
+        private List<String> unknownKeys(List<Dimension> dimensions) {
+            Set<String> known = new LinkedHashSet<>();
+            dimensions.forEach(d -> known.addAll(d.keys()));
+            List<String> warnings = new ArrayList<>();
+            for (KeyReference reference : references) {
+                if (!known.contains(reference.key()) && !removedKeys.contains(reference.key())) {
+                    warnings.add(reference.where() + ": " + reference.directive() + " names '" + reference.key()
+                            + "', which no dimension has, so it never matches"
+                            + Suggestions.closest(reference.key(), known).map(k -> "; nearest key: '" + k + "'")
+                                    .orElse(""));
+                }
+            }
+            return List.copyOf(warnings);
         }
 
         private Dimension dimension(String name, ConfigValue value) {
@@ -66,9 +102,12 @@ public record TopConfig(Path file, Map<String, Object> defaults, List<Dimension>
             List<String> keys = document.order().sort(List.of(DIMENSIONS, name), keysObject.keySet()).stream()
                     .filter(key -> keysObject.get(key).valueType() != ConfigValueType.NULL)
                     .toList();
+            keysObject.keySet().stream().filter(key -> !keys.contains(key)).forEach(removedKeys::add);
             if (keys.isEmpty()) {
-                throw new BuildException(loader.where(value.origin()) + ": dimension '" + name
-                        + "' has no keys; give it at least one key block (e.g. " + name + " { example { } }) or remove it");
+                throw new BuildException(loader.where(value.origin()) + ": dimension '" + name + "' has no keys; "
+                        + (name.equals(VERSION)
+                        ? "the version dimension is required: give it a block per Alpine version, e.g. \"3.24\" { }"
+                        : "give it at least one key block (e.g. " + name + " { example { } }) or remove it"));
             }
             Map<String, Map<String, Object>> layers = new LinkedHashMap<>();
             for (String key : keys) {
@@ -119,6 +158,10 @@ public record TopConfig(Path file, Map<String, Object> defaults, List<Dimension>
                     throw new BuildException(loader.where(exclude.origin()) + ": " + path + "." + Directives.EXCLUDE
                             + " must be a list of dimension keys, e.g. EXCLUDE = [bios], got " + describe(exclude));
                 }
+                for (ConfigValue key : (ConfigList) exclude) {
+                    references.add(new KeyReference(loader.where(key.origin()), path + "." + Directives.EXCLUDE,
+                            String.valueOf(key.unwrapped())));
+                }
             }
             ConfigValue when = layer.get(Directives.WHEN);
             if (when != null) {
@@ -135,6 +178,10 @@ public record TopConfig(Path file, Map<String, Object> defaults, List<Dimension>
                                 + describe(entry.getValue()));
                     }
                     checkQuotedVersion("WHEN key", entry.getKey(), (ConfigObject) entry.getValue());
+                    for (String key : entry.getKey().trim().split("\\s+")) {
+                        references.add(new KeyReference(loader.where(entry.getValue().origin()),
+                                path + "." + Directives.WHEN, key));
+                    }
                     checkDirectives((ConfigObject) entry.getValue(), blockPath);
                 }
             }
@@ -167,7 +214,8 @@ public record TopConfig(Path file, Map<String, Object> defaults, List<Dimension>
         }
 
         private static String describe(ConfigValue value) {
-            String rendered = value.render();
+            // plain render() starts with an origin comment and spans lines
+            String rendered = value.render(ConfigRenderOptions.concise());
             if (rendered.length() > 40) {
                 rendered = rendered.substring(0, 37) + "...";
             }

@@ -46,15 +46,16 @@ public final class WorkEnvironment {
         return workDir;
     }
 
-    /** Removes everything work/ holds (but not work/ itself). */
-    public void clean() {
+    /** Removes everything work/ holds (but not work/ itself, its lock, or overlays staged to replace it). */
+    private void clean(Map<String, Path> keep) {
         log.info("Cleaning work environment %s", display(workDir));
         if (!Files.isDirectory(workDir)) {
             return;
         }
         try (Stream<Path> entries = Files.list(workDir)) {
             for (Path entry : entries.sorted().toList()) {
-                if (entry.getFileName().toString().equals(dev.cloudimages.support.WorkLock.FILE)) {
+                if (entry.getFileName().toString().equals(dev.cloudimages.support.WorkLock.FILE)
+                        || keep.containsValue(entry)) {
                     continue; // held by this very run
                 }
                 FileTrees.deleteRecursively(entry);
@@ -66,12 +67,21 @@ public final class WorkEnvironment {
 
     /** Installs the overlays that are missing from work/; returns the names it installed. */
     public List<String> install(List<Path> customDirs) {
+        return install(customDirs, false);
+    }
+
+    /**
+     * Installs the overlays that are missing from work/, or with {@code clean} empties work/ and
+     * installs them all. The overlays are staged (and so checked) before anything is removed: an
+     * overlay that cannot be installed leaves work/, built images and caches included, as it was.
+     */
+    public List<String> install(List<Path> customDirs, boolean clean) {
         List<Path> sources = sources(customDirs);
         Map<String, Path> staged = new LinkedHashMap<>();
         try {
             Files.createDirectories(workDir);
             for (String overlay : OVERLAYS) {
-                if (Files.isDirectory(workDir.resolve(overlay))) {
+                if (!clean && Files.isDirectory(workDir.resolve(overlay))) {
                     log.info("Using existing '%s' in work environment (--clean to reinstall)", overlay);
                     if (!customDirs.isEmpty()) {
                         log.warn("--custom overlays are not applied to the existing work/%s; add --clean to apply them",
@@ -84,6 +94,9 @@ public final class WorkEnvironment {
                 staged.put(overlay, stage);
                 makeReadable(stage);
                 new Installer(overlay, stage).installAll(sources);
+            }
+            if (clean) {
+                clean(staged);
             }
             for (Map.Entry<String, Path> entry : staged.entrySet()) {
                 Files.move(entry.getValue(), workDir.resolve(entry.getKey()), StandardCopyOption.ATOMIC_MOVE);
@@ -192,6 +205,13 @@ public final class WorkEnvironment {
         private void installEntry(Path from, Path entry) throws IOException {
             Path relative = from.relativize(entry);
             Path target = stage.resolve(relative);
+            if (overlay.equals("configs") && relative.toString().equals(IMAGES_CONF) && !isImagesConfLink(relative, entry)
+                    && (Files.isSymbolicLink(entry) || Files.exists(target, LinkOption.NOFOLLOW_LINKS))) {
+                throw new BuildException(display(entry) + (Files.isSymbolicLink(entry)
+                        ? " points at " + Files.readSymbolicLink(entry) + ", outside its own directory"
+                        : " is not a symlink") + "; configs/images.conf must be a symlink to the top-level config"
+                        + " beside it (e.g. ln -s my.conf configs/images.conf); work/ was left unchanged");
+            }
             if (isImagesConfLink(relative, entry)) {
                 Path linkTarget = Files.readSymbolicLink(entry);
                 if (Files.isSymbolicLink(target)) {

@@ -182,7 +182,11 @@ final class Accelerator {
         try {
             process = ChildProcesses.start(new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD));
-            if (process.waitFor(tunables.accelProbeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            boolean ended = process.waitFor(tunables.accelProbeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (ChildProcesses.stopping()) {
+                return Probe.NOT_RUN; // Ctrl-C or SIGTERM stopped the probe: it proved nothing, so nothing is cached
+            }
+            if (ended) {
                 if (process.exitValue() == 0) {
                     return Probe.PASSED;
                 }

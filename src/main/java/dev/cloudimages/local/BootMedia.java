@@ -72,6 +72,11 @@ public final class BootMedia {
         try {
             Fetch.toFile(url, temp, log);
         } catch (Fetch.Failure e) {
+            if (e.getMessage().contains("No space left on device")) {
+                // the mirror is fine: say where the space ran out
+                throw new BuildException("cannot download the builder ISO " + url + ": the disk holding "
+                        + iso.getParent() + " is full (" + e.getMessage() + "); free some space and run again");
+            }
             throw new BuildException("cannot download the builder ISO " + url + " (" + e.getMessage()
                     + "); check the mirror (ALPINE_MIRROR or 'mirror' in the top-level config) and the network");
         }

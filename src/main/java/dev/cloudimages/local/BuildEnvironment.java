@@ -53,25 +53,11 @@ public final class BuildEnvironment {
     }
 
     /**
-     * The release the builder VM runs: the version's own, or for edge (no ISO) the newest stable
-     * one, which the configs step sets as builder_release.
-     */
-    static String builderRelease(ResolvedVariant variant) {
-        Object builder = variant.config().get("builder_release");
-        String release = builder != null && !builder.toString().isBlank() ? builder.toString()
-                : text(variant.config(), "release");
-        if (release.isBlank()) {
-            throw new dev.cloudimages.support.BuildException("variant " + variant.key() + " has no 'release'");
-        }
-        return release;
-    }
-
-    /**
      * The builder's own repositories, for the tools the scripts install into the live system: an
      * edge target's REPOS would mix edge packages into a stable builder.
      */
     static String builderRepos(ResolvedVariant variant) {
-        String branch = AlpineEndpoints.branchUrl(text(variant.config(), "mirror"), builderRelease(variant));
+        String branch = AlpineEndpoints.branchUrl(text(variant.config(), "mirror"), BuildSettings.builderRelease(variant));
         return branch + "/main\n" + branch + "/community";
     }
 

@@ -11,6 +11,7 @@ import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.ChildProcesses;
 import dev.cloudimages.support.Digests;
 import dev.cloudimages.support.FileTrees;
+import dev.cloudimages.support.Leftovers;
 import dev.cloudimages.support.Log;
 
 import java.io.IOException;
@@ -57,9 +58,6 @@ public final class LocalBuildStep {
     public record Outputs(List<Built> built, List<Failed> failed) {
     }
 
-    /** image_format -> qemu-img output format; tar.gz is a raw disk.raw in a gzipped tar (as GCE imports). */
-    private static final Map<String, String> FORMATS = Map.of("qcow2", "qcow2", "vhd", "vpc", "raw", "raw",
-            "tar.gz", "raw");
     private static final DateTimeFormatter ISO_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -75,29 +73,31 @@ public final class LocalBuildStep {
     }
 
     public Outputs run(Inputs inputs) {
+        return run(inputs, LocalPreflight.check(inputs.plan().with(Action.BUILD), inputs.workDir(),
+                inputs.varsFiles(), inputs.env(), inputs.parallel(), log));
+    }
+
+    /** Builds what the plan says, with the host already checked by {@link LocalPreflight}. */
+    public Outputs run(Inputs inputs, LocalPreflight.Checked checked) {
         List<VariantPlan> builds = inputs.plan().with(Action.BUILD);
         if (builds.isEmpty()) {
             return new Outputs(List.of(), List.of());
         }
-        VmTunables tunables = VmTunables.load(inputs.varsFiles());
-        HostTools tools = new HostTools(inputs.env());
-        for (VariantPlan build : builds) {
-            size(build.variant());
-            tools.find(QemuCommand.binary(build.variant()));
-        }
-        tools.find("qemu-img");
-        tools.find("mformat");
-        tools.find("mcopy");
-        if (builds.stream().anyMatch(b -> format(b.variant()).equals("tar.gz"))) {
-            tools.find("tar");
-            tools.find("gzip");
-        }
-        Context context = new Context(inputs, tunables, tools, new BootMedia(inputs.workDir().resolve("cache/iso"), log),
-                new Firmware(inputs.workDir().resolve("firmware"), log), new Accelerator(tunables, inputs.workDir().resolve("cache"), log));
+        VmTunables tunables = checked.tunables();
+        Context context = new Context(inputs, tunables, checked.tools(),
+                new BootMedia(inputs.workDir().resolve("cache/iso"), log), checked.firmware(),
+                new Accelerator(tunables, inputs.workDir().resolve("cache"), log));
 
         int threads = Math.min(inputs.parallel(), builds.size());
         log.info("Building %d image(s), %d at a time", builds.size(), threads);
-        Thread hook = ChildProcesses.installShutdownHook();
+        ChildProcesses.recordIn(inputs.workDir().resolve(ChildProcesses.RECORD));
+        // SIGINT, SIGTERM, SIGHUP: say so once, stop the VMs, and leave no disks or partial files
+        Thread hook = ChildProcesses.installShutdownHook(
+                () -> log.error("interrupted: stopping %d build(s)", running.size()),
+                () -> {
+                    Leftovers.sweep(inputs.workDir());
+                    ChildProcesses.recordIn(null);
+                });
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor();
         progress.scheduleAtFixedRate(this::progress, 15, 15, TimeUnit.SECONDS);
@@ -127,6 +127,7 @@ public final class LocalBuildStep {
             pool.shutdownNow();
             ChildProcesses.killAll();
             ChildProcesses.removeShutdownHook(hook);
+            ChildProcesses.recordIn(null);
         }
         summarise(built, failed);
         return new Outputs(built, failed);
@@ -155,8 +156,8 @@ public final class LocalBuildStep {
             Files.createDirectories(scratch);
             ResolvedVariant variant = build.variant();
             String arch = QemuCommand.arch(variant);
-            String mirror = text(variant, "mirror");
-            String release = BuildEnvironment.builderRelease(variant);
+            String mirror = BuildSettings.text(variant, "mirror");
+            String release = BuildSettings.builderRelease(variant);
             BootMedia.BootFiles boot = context.media().prepare(mirror, release, arch);
 
             Firmware.Uefi uefi = "uefi".equals(variant.config().get("firmware"))
@@ -167,7 +168,7 @@ public final class LocalBuildStep {
             }
             Path target = scratch.resolve("target.raw");
             try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
-                file.setLength(size(variant));
+                file.setLength(BuildSettings.size(variant));
             }
             Path payload = scratch.resolve("payload.img");
             PayloadDisk.make(payload, scratch.resolve("payload"), variant, workDir.resolve("scripts"),
@@ -184,9 +185,10 @@ public final class LocalBuildStep {
             VmRun.Result result = VmRun.run(command, consoleLog, scratch.resolve("status.log"),
                     context.tunables().bootTimeout(arch), context.tunables().buildTimeout(arch), listener(key));
             if (result.outcome() != VmRun.Outcome.SUCCEEDED) {
-                return fail(build, workDir, describe(result, context.tunables(), arch), consoleLog, scratch);
+                return fail(build, workDir, DiskSpace.explain(workDir, consoleLog, build)
+                        .orElseGet(() -> describe(result, context.tunables(), arch)), consoleLog, scratch);
             }
-            running.put(key, new Activity("converting to " + format(variant), System.nanoTime()));
+            running.put(key, new Activity("converting to " + BuildSettings.format(variant), System.nanoTime()));
             long convertStart = System.nanoTime();
             Path image = publishImage(build, target, consoleLog, context);
             long ended = System.nanoTime();
@@ -205,7 +207,8 @@ public final class LocalBuildStep {
         } catch (BuildException e) {
             return fail(build, workDir, e.getMessage(), consoleLog, scratch);
         } catch (IOException e) {
-            return fail(build, workDir, AtomicFiles.describe(e), consoleLog, scratch);
+            return fail(build, workDir, DiskSpace.explain(workDir, consoleLog, build)
+                    .orElseGet(() -> AtomicFiles.describe(e)), consoleLog, scratch);
         } catch (RuntimeException e) {
             // one build's surprise must not take the others down
             log.debugTrace(e);
@@ -243,7 +246,7 @@ public final class LocalBuildStep {
     /** Converts the disk and renames the finished directory into place, replacing a stale one. */
     private Path publishImage(VariantPlan build, Path target, Path consoleLog, Context context) throws IOException {
         ResolvedVariant variant = build.variant();
-        String format = format(variant);
+        String format = BuildSettings.format(variant);
         LocalImages images = new LocalImages(context.inputs().workDir().resolve("images"));
         Path finalDir = images.dir(build.cloud(), build.buildName());
         Path newDir = newDir(context.inputs().workDir().resolve("images"), build);
@@ -253,7 +256,8 @@ public final class LocalBuildStep {
         Path image = newDir.resolve(file);
         boolean tarball = format.equals("tar.gz");
         Path converted = tarball ? newDir.resolve("disk.raw") : image;
-        List<String> convert = new ArrayList<>(List.of("qemu-img", "convert", "-f", "raw", "-O", FORMATS.get(format)));
+        List<String> convert = new ArrayList<>(List.of("qemu-img", "convert", "-f", "raw", "-O",
+                BuildSettings.qemuFormat(format)));
         if (format.equals("qcow2")) {
             convert.add("-c");
         } else if (format.equals("vhd")) {
@@ -284,6 +288,9 @@ public final class LocalBuildStep {
 
     private Failed fail(VariantPlan build, Path workDir, String reason, Path consoleLog, Path scratch) {
         String key = build.key();
+        if (ChildProcesses.stopping()) {
+            return new Failed(key, "interrupted", null); // the shutdown hook says so once and cleans up
+        }
         // keep the log; drop the disks and any half-converted image, which are large and half-made
         List<Path> partials = new ArrayList<>();
         for (String partial : List.of("target.raw", "payload.img", "payload", "uefi-vars.bin")) {
@@ -343,50 +350,6 @@ public final class LocalBuildStep {
                     failed.stream().map(f -> f.key() + " (" + f.reason() + (f.log() == null ? "" : "; log " + f.log()) + ")")
                             .toList()));
         }
-    }
-
-    static String format(ResolvedVariant variant) {
-        String format = String.valueOf(variant.config().getOrDefault("image_format", "qcow2"));
-        if (!FORMATS.containsKey(format)) {
-            throw new BuildException("variant " + variant.key() + ": image_format '" + format
-                    + "' is not one of " + String.join(", ", FORMATS.keySet().stream().sorted().toList()));
-        }
-        return format;
-    }
-
-    /** "1G", "512M", "2048K" or bytes. */
-    static long size(ResolvedVariant variant) {
-        String text = String.valueOf(variant.config().getOrDefault("size", "1G")).trim().toUpperCase(Locale.ROOT);
-        try {
-            long multiplier = switch (text.isEmpty() ? ' ' : text.charAt(text.length() - 1)) {
-                case 'K' -> 1L << 10;
-                case 'M' -> 1L << 20;
-                case 'G' -> 1L << 30;
-                case 'T' -> 1L << 40;
-                default -> 1;
-            };
-            String number = multiplier == 1 ? text : text.substring(0, text.length() - 1);
-            long bytes = Long.parseLong(number.trim()) * multiplier;
-            if (bytes < (16L << 20)) {
-                throw new NumberFormatException();
-            }
-            if (format(variant).equals("tar.gz") && bytes % (1L << 30) != 0) {
-                throw new BuildException("variant " + variant.key() + ": size '" + variant.config().get("size")
-                        + "' is not a whole number of GiB, which a tar.gz (GCE) image must be; use 1G, 2G, ...");
-            }
-            return bytes;
-        } catch (NumberFormatException e) {
-            throw new BuildException("variant " + variant.key() + ": size '" + variant.config().get("size")
-                    + "' is not a disk size of at least 16M (like 1G or 512M)");
-        }
-    }
-
-    private static String text(ResolvedVariant variant, String key) {
-        Object value = variant.config().get(key);
-        if (value == null || value.toString().isBlank()) {
-            throw new BuildException("variant " + variant.key() + " has no '" + key + "'");
-        }
-        return value.toString();
     }
 
     private static List<String> tail(Path file, int lines) {

@@ -84,7 +84,8 @@ public final class QemuCommand {
 
     private static void drive(List<String> args, String id, Path file, String format, boolean readOnly) {
         args.addAll(List.of("-drive", "if=none,id=" + id + ",file=" + option(file) + ",format=" + format
-                + (readOnly ? ",readonly=on" : ""), "-device", "virtio-blk-pci,drive=" + id));
+                // a host write error (disk full) goes to the guest, failing the build; QEMU's default pauses it
+                + (readOnly ? ",readonly=on" : ",werror=report,rerror=report"), "-device", "virtio-blk-pci,drive=" + id));
     }
 
     /** A path inside a QEMU option list, where a comma must be doubled. */

@@ -128,7 +128,11 @@ public final class LocalImages {
         try {
             node = ConfigsYaml.mapper().readTree(file.toFile());
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not YAML: " + e.getOriginalMessage());
+            // the parser's message spans lines (a snippet with a caret); the plan shows one table cell
+            String first = e.getOriginalMessage().lines().map(String::trim).filter(l -> !l.isEmpty())
+                    .findFirst().orElse("parse error");
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new IllegalArgumentException("not YAML" + (line > 0 ? " at line " + line : "") + ": " + first);
         }
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("not a mapping");

@@ -44,6 +44,12 @@ public final class PlanStep {
         Planner.checkNames(inputs.variants());
         List<ResolvedVariant> selected = inputs.variants().stream()
                 .filter(v -> ConfigsStep.selects(v, inputs.only(), inputs.skip())).toList();
+        if (selected.isEmpty()) {
+            // a filter that selects nothing is almost always a mistake; a green CI job that did nothing hides it
+            throw new BuildException(ConfigsStep.describeFilters(inputs.only(), inputs.skip()) + " select none of the "
+                    + inputs.variants().size() + " variant(s) in work/configs.yaml, so there is nothing to "
+                    + inputs.step().label() + "; loosen the filters (see the per-key counts of './build configs')");
+        }
         log.info("Planning %s for %d variant(s)%s", inputs.step().label(), selected.size(),
                 inputs.revise() ? " with --revise" : "");
         Planner planner = new Planner(new LocalImages(inputs.workDir().resolve("images")), inputs.clouds(),

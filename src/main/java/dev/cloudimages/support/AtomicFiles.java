@@ -3,12 +3,17 @@ package dev.cloudimages.support;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /** Writes files under a temporary name and renames them into place, so readers never see half a file. */
 public final class AtomicFiles {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private AtomicFiles() {
     }
@@ -22,12 +27,33 @@ public final class AtomicFiles {
         Path temp = null;
         try {
             Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            temp = createTemp(target, ".tmp");
             Files.write(temp, content);
             moveIntoPlace(temp, target);
         } catch (IOException e) {
             deleteQuietly(temp);
             throw new BuildException("cannot write " + target + ": " + describe(e));
+        }
+    }
+
+    /**
+     * A new empty file beside {@code target} to be renamed onto it. Unlike Files.createTempFile
+     * (always 0600) it gets the umask's mode: what lands at the target path (reports, checksums,
+     * images) is meant to be read like any file the user writes.
+     */
+    public static Path createTemp(Path target, String suffix) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        for (int attempt = 0; ; attempt++) {
+            Path temp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36)
+                    + suffix);
+            try {
+                Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return temp;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -24,6 +24,10 @@ public final class Fetch {
     private static final long PROGRESS_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
     /** No data for this long ends a transfer (tests shorten it). */
     static volatile Duration stall = Duration.ofSeconds(60);
+    /** A text (release metadata, a checksum) must arrive whole within this, however it trickles. */
+    static volatile Duration textDeadline = Duration.ofMinutes(2);
+    /** A file (the builder ISO, a firmware package) must arrive whole within this. */
+    static volatile Duration fileDeadline = Duration.ofMinutes(30);
 
     /** Why a URL could not be read ("HTTP 404", "connection refused or host unreachable", ...). */
     public static final class Failure extends Exception {
@@ -49,7 +53,7 @@ public final class Fetch {
     public static byte[] bytes(String url) throws Failure {
         Body body = open(url, TEXT_TIMEOUT);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (InputStream in = body.body(); StallWatch watch = new StallWatch(in)) {
+        try (InputStream in = body.body(); StallWatch watch = new StallWatch(in, textDeadline)) {
             copy(in, out, watch, null, null, -1);
             return out.toByteArray();
         } catch (IOException e) {
@@ -62,10 +66,10 @@ public final class Fetch {
         Path temp = null;
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
-            temp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".", ".part");
+            temp = AtomicFiles.createTemp(target, ".part");
             Body body = open(url, stall); // a server that never answers counts as stalled
             try (InputStream in = body.body(); OutputStream out = Files.newOutputStream(temp);
-                 StallWatch watch = new StallWatch(in)) {
+                 StallWatch watch = new StallWatch(in, fileDeadline)) {
                 copy(in, out, watch, log, target.getFileName().toString(), body.length());
             }
             AtomicFiles.moveIntoPlace(temp, target);
@@ -139,22 +143,33 @@ public final class Fetch {
         }
     }
 
-    /** The reason for a failed read, saying so when it was the watch that ended a stalled transfer. */
+    /** The reason for a failed read, saying so when it was the watch that ended the transfer. */
     private static String watch(IOException e) {
-        boolean stalled = StallWatch.STALLED.equals(e.getMessage())
-                || java.util.Arrays.stream(e.getSuppressed()).anyMatch(s -> StallWatch.STALLED.equals(s.getMessage()));
-        return stalled ? StallWatch.STALLED + " (no data for " + stall.toSeconds() + " s)" : AtomicFiles.describe(e);
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(e), java.util.Arrays.stream(e.getSuppressed()))
+                .filter(StallWatch.Ended.class::isInstance).map(Throwable::getMessage).findFirst()
+                .orElseGet(() -> AtomicFiles.describe(e));
     }
 
     /**
-     * Ends a transfer that stops moving: HTTP timeouts cover only the wait for headers, and a body
-     * that stalls would otherwise hang the build (and every build waiting for the same file).
+     * Ends a transfer that stops moving or takes too long in all: HTTP timeouts cover only the wait
+     * for headers, and a body that stalls, or trickles a byte now and then, would otherwise hang the
+     * build (and every build waiting for the same file).
      */
     static final class StallWatch implements AutoCloseable {
         static final String STALLED = "the transfer stalled";
+
+        /** The watch ended the transfer; the message says why. */
+        static final class Ended extends IOException {
+            Ended(String message) {
+                super(message);
+            }
+        }
+
         private final InputStream in;
-        private volatile long last = System.nanoTime();
-        private volatile boolean fired;
+        private final Duration deadline;
+        private final long started = System.nanoTime();
+        private volatile long last = started;
+        private volatile String endedBecause;
         private final java.util.concurrent.ScheduledExecutorService timer =
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread thread = new Thread(r, "stall-watch");
@@ -162,8 +177,9 @@ public final class Fetch {
                     return thread;
                 });
 
-        StallWatch(InputStream in) {
+        StallWatch(InputStream in, Duration deadline) {
             this.in = in;
+            this.deadline = deadline;
             timer.scheduleAtFixedRate(this::check, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
@@ -172,21 +188,31 @@ public final class Fetch {
         }
 
         private void check() {
-            if (!fired && System.nanoTime() - last > stall.toNanos()) {
-                fired = true;
-                try {
-                    in.close(); // unblocks the reading thread with an IOException
-                } catch (IOException ignored) {
-                    // closing is all we can do
-                }
+            if (endedBecause != null) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - last > stall.toNanos()) {
+                end(STALLED + " (no data for " + stall.toSeconds() + " s)");
+            } else if (now - started > deadline.toNanos()) {
+                end("the transfer did not finish within " + deadline.toSeconds() + " s (the server sends too slowly)");
+            }
+        }
+
+        private void end(String reason) {
+            endedBecause = reason;
+            try {
+                in.close(); // unblocks the reading thread with an IOException
+            } catch (IOException ignored) {
+                // closing is all we can do
             }
         }
 
         @Override
         public void close() throws IOException {
             timer.shutdownNow();
-            if (fired) {
-                throw new IOException(STALLED);
+            if (endedBecause != null) {
+                throw new Ended(endedBecause);
             }
         }
     }

@@ -23,10 +23,20 @@ public final class WorkLock implements AutoCloseable {
 
     private final FileChannel channel;
     private final FileLock lock;
+    /** Empties the file when the run is interrupted: the OS lock goes with the process, the pid should too. */
+    private final Thread clearOnShutdown;
 
     private WorkLock(FileChannel channel, FileLock lock) {
         this.channel = channel;
         this.lock = lock;
+        this.clearOnShutdown = new Thread(() -> {
+            try {
+                channel.truncate(0);
+            } catch (IOException ignored) {
+                // the OS lock is released with the process anyway
+            }
+        }, "clear-work-lock");
+        Runtime.getRuntime().addShutdownHook(clearOnShutdown);
     }
 
     public static WorkLock acquire(Path workDir, Log log) {
@@ -103,6 +113,11 @@ public final class WorkLock implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(clearOnShutdown);
+        } catch (IllegalStateException ignored) {
+            // shutting down: the hook empties the file
+        }
         try {
             channel.truncate(0);
             lock.release();

@@ -1,6 +1,7 @@
 package dev.cloudimages.it;
 
 import dev.cloudimages.testing.BuilderVms;
+import dev.cloudimages.testing.CliRun;
 import dev.cloudimages.testing.FixtureServer;
 import dev.cloudimages.testing.Fixtures;
 import dev.cloudimages.testing.ProjectCopy;
@@ -14,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -41,40 +44,86 @@ class LocalBuildIT {
         server.close();
     }
 
-    @Test
-    void sigtermDuringABuildStopsTheVmAndLeavesNoImage() throws Exception {
+    private static final String SCRATCH = "work/build/aws/test-3.24.1-x86_64-bios";
+
+    /** Starts the packaged CLI building one variant whose script hangs, and waits until the script runs. */
+    private Process startHangingBuild(Path stderr) throws Exception {
         ProjectCopy.into(project);
         TestBuilder.overlay(project.resolve("overlay"), "Mandatory { scripts = [ hang ] }", "hang",
                 "#!/bin/sh\nsleep 600\n");
         Files.writeString(project.resolve("tcg.conf"), "accel = tcg\n");
         List<String> command = new ArrayList<>(ConfigsIT.launcher());
         command.addAll(List.of("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf"));
-        Path stderr = project.resolve("stderr.txt");
         ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile())
                 .redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("ALPINE_RELEASES_URL", server.url("/releases.json"));
         builder.environment().put("ALPINE_MIRROR", server.url("/mirror"));
         Process build = builder.start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            while (!Files.readString(stderr, StandardCharsets.UTF_8).contains("running hang")) {
-                assertTrue(build.isAlive(), Files.readString(stderr));
-                assertTrue(System.nanoTime() < deadline, "the build never started its script: " + Files.readString(stderr));
-                Thread.sleep(200);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.readString(stderr, StandardCharsets.UTF_8).contains("running hang")) {
+            if (!build.isAlive() || System.nanoTime() > deadline) {
+                build.destroyForcibly();
+                throw new AssertionError("the build never started its script: " + Files.readString(stderr));
             }
-            assertFalse(BuilderVms.running().isEmpty(), "a builder VM runs while the script does");
+            Thread.sleep(200);
+        }
+        assertFalse(BuilderVms.running().isEmpty(), "a builder VM runs while the script does");
+        return build;
+    }
 
+    private static void awaitNoBuilderVm() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!BuilderVms.running().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(List.of(), BuilderVms.running(), "no QEMU survives the tool");
+    }
+
+    @Test
+    void sigtermDuringABuildStopsTheVmAndLeavesNoImage() throws Exception {
+        Path stderr = project.resolve("stderr.txt");
+        Process build = startHangingBuild(stderr);
+        try {
             build.destroy(); // SIGTERM
             assertTrue(build.waitFor(60, TimeUnit.SECONDS), "build did not stop on SIGTERM");
             assertNotEquals(0, build.exitValue());
         } finally {
             build.destroyForcibly();
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!BuilderVms.running().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertEquals(List.of(), BuilderVms.running(), "no QEMU survives the tool");
+        awaitNoBuilderVm();
         assertFalse(Files.exists(project.resolve("work/images/aws/test-3.24.1-x86_64-bios/image.qcow2")));
+        String log = Files.readString(stderr);
+        assertEquals(1, log.lines().filter(l -> l.contains("ERROR interrupted: stopping 1 build(s)")).count(), log);
+        assertFalse(log.contains("build failed"), "one line, not a failure report per build: " + log);
+        assertFalse(Files.exists(project.resolve(SCRATCH + "/target.raw")), "no target disk left");
+        assertFalse(Files.exists(project.resolve(SCRATCH + "/payload.img")), "no payload left");
+        assertEquals("", Files.readString(project.resolve("work/.lock")), "the lock is cleared");
+        assertFalse(Files.exists(project.resolve("work/.children")));
+    }
+
+    @Test
+    void afterKillMinus9TheVmDoesNotOutliveTheToolAndTheNextRunCleansUp() throws Exception {
+        Path stderr = project.resolve("stderr.txt");
+        Process build = startHangingBuild(stderr);
+        build.destroyForcibly(); // SIGKILL: no hook runs
+        assertTrue(build.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(Files.exists(project.resolve("work/.children")), "the dead run's children are on record");
+        boolean setpriv = Files.isExecutable(Path.of("/usr/bin/setpriv")) || Files.isExecutable(Path.of("/bin/setpriv"));
+        if (setpriv) {
+            awaitNoBuilderVm(); // the parent-death signal killed it with the tool
+        } else {
+            assertFalse(BuilderVms.running().isEmpty(), "without setpriv the VM outlives a SIGKILLed tool");
+        }
+
+        Map<String, String> env = new HashMap<>();
+        env.put("ALPINE_RELEASES_URL", server.url("/releases.json"));
+        CliRun next = CliRun.run(env, project, false, "configs", "--custom", "overlay");
+        assertEquals(0, next.code(), next.err());
+        assertEquals(!setpriv, next.err().contains("Stopped 1 process(es) that a killed earlier run left running"),
+                next.err());
+        assertTrue(next.err().contains("Taking over a stale lock"), next.err());
+        awaitNoBuilderVm();
+        assertFalse(Files.exists(project.resolve(SCRATCH + "/target.raw")), "the next run swept the target disk");
+        assertFalse(Files.exists(project.resolve("work/.children")));
     }
 }

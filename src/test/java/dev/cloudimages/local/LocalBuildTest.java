@@ -186,6 +186,16 @@ class LocalBuildTest {
     }
 
     @Test
+    void aTargetDiskThatFillsUpIsNamed() throws Exception {
+        // writing past the end of the target disk is the guest's "disk full" (ENOSPC), as a large install would be
+        TestBuilder.overlay(project.resolve("overlay"), "Mandatory { scripts = [ fill ] }",
+                "fill", "#!/bin/sh\ndd if=/dev/zero of=/dev/vda bs=1M\n");
+
+        assertBuildFailed(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf"),
+                "target disk full: raise `size` (now 128M)");
+    }
+
+    @Test
     void aBadIsoChecksumIsRefused() throws Exception {
         TestBuilder.overlay(project.resolve("overlay"), "");
         try (FixtureServer bad = new FixtureServer()) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,6 +56,41 @@ class FetchTest {
             }
         } finally {
             Fetch.stall = before;
+        }
+    }
+
+    @Test
+    void aTricklingServerIsCutOffAtTheTotalDeadline() throws Exception {
+        Duration stallBefore = Fetch.stall;
+        Duration deadlineBefore = Fetch.textDeadline;
+        Fetch.stall = Duration.ofSeconds(1);
+        Fetch.textDeadline = Duration.ofSeconds(2);
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread trickling = new Thread(() -> {
+                try (Socket socket = server.accept()) {
+                    OutputStream out = socket.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    for (int i = 0; i < 1000; i++) { // a byte every 300 ms: never stalled, never done
+                        out.write('x');
+                        out.flush();
+                        Thread.sleep(300);
+                    }
+                } catch (Exception ignored) {
+                    // the client hung up
+                }
+            });
+            trickling.setDaemon(true);
+            trickling.start();
+            long started = System.nanoTime();
+
+            Fetch.Failure failure = assertThrows(Fetch.Failure.class,
+                    () -> Fetch.text("http://127.0.0.1:" + server.getLocalPort() + "/releases.json"));
+
+            assertEquals("the transfer did not finish within 2 s (the server sends too slowly)", failure.getMessage());
+            assertTrue(System.nanoTime() - started < 10_000_000_000L, "ended near the deadline");
+        } finally {
+            Fetch.stall = stallBefore;
+            Fetch.textDeadline = deadlineBefore;
         }
     }
 }
