@@ -45,9 +45,9 @@ public final class LocalBuildBenchmark {
             env.put("ALPINE_RELEASES_URL", server.url("/releases.json"));
             env.put("ALPINE_MIRROR", server.url("/mirror"));
 
-            run(project, env, "local", "--custom", "overlay", "--vars", "tcg.conf", "--only", "x86_64"); // warm-up
+            run(project, env, "local", "--custom", "overlay", "--vars", "tcg.conf", "--only", "x86_64", "aws"); // warm-up
 
-            String log = run(project, env, "local", "--revise", "--vars", "tcg.conf", "--only", "x86_64", "bios");
+            String log = run(project, env, "local", "--revise", "--vars", "tcg.conf", "--only", "x86_64", "bios", "aws");
             Matcher one = BUILT.matcher(log);
             if (!one.find()) {
                 throw new IllegalStateException("no build timings in:\n" + log);
@@ -55,8 +55,8 @@ public final class LocalBuildBenchmark {
             System.out.printf("one build (%s, TCG): QEMU start -> first script %s s; scripts %s s; conversion %s s;"
                     + " total %s s%n", one.group(1), one.group(2), one.group(3), one.group(4), one.group(5));
 
-            long serial = wall(project, env, "local", "--revise", "--vars", "tcg.conf", "--only", "x86_64", "--parallel", "1");
-            long parallel = wall(project, env, "local", "--revise", "--vars", "tcg.conf", "--only", "x86_64", "--parallel", "2");
+            long serial = wall(project, env, "local", "--revise", "--vars", "tcg.conf", "--only", "x86_64", "aws", "--parallel", "1");
+            long parallel = wall(project, env, "local", "--revise", "--vars", "tcg.conf", "--only", "x86_64", "aws", "--parallel", "2");
             System.out.printf("two builds (x86_64 bios + uefi, TCG): one at a time %.1f s; --parallel 2 %.1f s%n",
                     serial / 1000.0, parallel / 1000.0);
         }

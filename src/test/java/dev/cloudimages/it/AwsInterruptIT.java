@@ -57,7 +57,7 @@ class AwsInterruptIT {
                 "Default { poll_interval = 50ms, import { upload_concurrency = 1 } }");
         Files.writeString(project.resolve("tcg.conf"), "accel = tcg\n");
         try (FakeAws aws = FakeAws.start()) {
-            List<String> options = List.of("--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf");
+            List<String> options = List.of("--custom", "overlay", "--only", "x86_64", "bios", "aws", "--vars", "tcg.conf");
             Process local = start(launcher, "local", options, aws);
             assertTrue(local.waitFor(5, TimeUnit.MINUTES), "local finished");
             assertEquals(0, local.exitValue(), output("local"));

@@ -53,7 +53,7 @@ class LocalBuildIT {
                 "#!/bin/sh\nsleep 600\n");
         Files.writeString(project.resolve("tcg.conf"), "accel = tcg\n");
         List<String> command = new ArrayList<>(ConfigsIT.launcher());
-        command.addAll(List.of("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf"));
+        command.addAll(List.of("local", "--custom", "overlay", "--only", "x86_64", "bios", "aws", "--vars", "tcg.conf"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile())
                 .redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("ALPINE_RELEASES_URL", server.url("/releases.json"));

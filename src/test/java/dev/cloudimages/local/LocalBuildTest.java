@@ -95,7 +95,7 @@ class LocalBuildTest {
         TestBuilder.overlay(project.resolve("overlay"), "");
         int isoDownloads = server.requests(ISO_X86);
 
-        assertEquals(Cli.OK, run("local", "--custom", "overlay", "--parallel", "2"), err);
+        assertEquals(Cli.OK, run("local", "--custom", "overlay", "--only", "aws", "--parallel", "2"), err);
 
         assertTrue(err.contains("Built 3 image(s)"), err);
         assertTrue(err.contains("KVM probe") || err.contains("KVM is not available") || err.contains("(probe passed)"),
@@ -125,7 +125,7 @@ class LocalBuildTest {
         assertFalse(Files.exists(project.resolve("work/build/aws/test-3.24.1-x86_64-bios")), "scratch is removed");
 
         // a second run has nothing to do, and the ISO was downloaded once
-        assertEquals(Cli.OK, run("local", "--custom", "overlay"), err);
+        assertEquals(Cli.OK, run("local", "--custom", "overlay", "--only", "aws"), err);
         assertTrue(err.contains("Nothing to do"), err);
         assertEquals(isoDownloads + 1, server.requests(ISO_X86), "the cached ISO is verified, not downloaded again");
     }
@@ -135,7 +135,7 @@ class LocalBuildTest {
         TestBuilder.overlay(project.resolve("overlay"),
                 "Mandatory { WHEN { bios { image_format = \"tar.gz\", size = 1G }, uefi { image_format = vhd } } }");
 
-        assertEquals(Cli.OK, run("local", "--custom", "overlay", "--only", "x86_64", "--parallel", "2",
+        assertEquals(Cli.OK, run("local", "--custom", "overlay", "--only", "x86_64", "aws", "--parallel", "2",
                 "--vars", "tcg.conf"), err);
 
         Path tarball = imageDir("x86_64", "bios").resolve("image.tar.gz");
@@ -156,7 +156,7 @@ class LocalBuildTest {
                 "fail", "#!/bin/sh\necho 'about to fail'\nexit 3\n",
                 "never", "#!/bin/sh\necho 'must not run'\n");
 
-        int code = run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf");
+        int code = run("local", "--custom", "overlay", "--only", "x86_64", "bios", "aws", "--vars", "tcg.conf");
 
         assertBuildFailed(code, "script 'fail' exited with status 3");
         Path log = project.resolve("work/build/aws/test-3.24.1-x86_64-bios/build.log");
@@ -171,7 +171,7 @@ class LocalBuildTest {
                 "hang", "#!/bin/sh\nsleep 600\n");
         Files.writeString(project.resolve("tcg.conf"), "accel = tcg\nbuild_timeout.x86_64 = 15s\n");
 
-        assertBuildFailed(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf"),
+        assertBuildFailed(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "aws", "--vars", "tcg.conf"),
                 "did not finish within 15 s", "script 'hang' was running");
     }
 
@@ -181,7 +181,7 @@ class LocalBuildTest {
         TestBuilder.overlay(project.resolve("overlay"), "Mandatory { scripts = [ crash ] }",
                 "crash", "#!/bin/sh\necho 1 > /proc/sys/kernel/sysrq\necho c > /proc/sysrq-trigger\nsleep 60\n");
 
-        assertBuildFailed(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf"),
+        assertBuildFailed(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "aws", "--vars", "tcg.conf"),
                 "QEMU ended", "before the scripts finished", "script 'crash' was running");
     }
 
@@ -191,7 +191,7 @@ class LocalBuildTest {
         TestBuilder.overlay(project.resolve("overlay"), "Mandatory { scripts = [ fill ] }",
                 "fill", "#!/bin/sh\ndd if=/dev/zero of=/dev/vda bs=1M\n");
 
-        assertBuildFailed(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf"),
+        assertBuildFailed(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "aws", "--vars", "tcg.conf"),
                 "target disk full: raise `size` (now 128M)");
     }
 
@@ -203,7 +203,7 @@ class LocalBuildTest {
             bad.serve(ISO_X86, iso).serve(ISO_X86 + ".sha256", "0".repeat(64) + "  alpine-virt-3.24.1-x86_64.iso\n");
             env.put("ALPINE_MIRROR", bad.url("/mirror"));
 
-            assertBuildFailed(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf"),
+            assertBuildFailed(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "aws", "--vars", "tcg.conf"),
                     "checksum mismatch for " + bad.url(ISO_X86), "the download was discarded");
         }
         try (Stream<Path> cached = Files.list(project.resolve("work/cache/iso"))) {
@@ -216,7 +216,7 @@ class LocalBuildTest {
         TestBuilder.overlay(project.resolve("overlay"), "");
         env.put("PATH", project.resolve("empty-bin").toString());
 
-        int code = run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf");
+        int code = run("local", "--custom", "overlay", "--only", "x86_64", "bios", "aws", "--vars", "tcg.conf");
 
         CliRun.assertOneLineError(code, err, "qemu-system-x86_64 not found on PATH", "apt-get install qemu-system-x86");
         assertFalse(Files.exists(imageDir("x86_64", "bios")));
@@ -225,7 +225,7 @@ class LocalBuildTest {
     @Test
     void aGceImageMustBeWholeGibibytes() throws Exception {
         TestBuilder.overlay(project.resolve("overlay"), "Mandatory { image_format = \"tar.gz\" }");
-        CliRun.assertOneLineError(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf"),
+        CliRun.assertOneLineError(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "aws", "--vars", "tcg.conf"),
                 err, "size '128M' is not a whole number of GiB");
     }
 
@@ -233,7 +233,7 @@ class LocalBuildTest {
     void badTunablesAreNamed() throws Exception {
         TestBuilder.overlay(project.resolve("overlay"), "");
         Files.writeString(project.resolve("bad.conf"), "memroy = 2048\n");
-        int code = run("local", "--custom", "overlay", "--only", "x86_64", "bios", "--vars", "bad.conf");
+        int code = run("local", "--custom", "overlay", "--only", "x86_64", "bios", "aws", "--vars", "bad.conf");
         assertEquals(Cli.FAILED, code, err);
         assertTrue(err.contains("unknown tunable 'memroy'"), err);
     }

@@ -38,11 +38,11 @@ final class ImageCreator {
         static Settings of(ImageIdentity identity, CloudSettings settings) {
             String name = GcpLabels.name("image name", identity.imageName(),
                     "shorten the name or its parts (name = [...] in the configs)");
-            String family = settings.string("family", "");
+            String family = settings.string("import.family", "");
             if (!family.isEmpty()) {
                 family = GcpLabels.name("image family", family.replace("{version}", text(identity, "version"))
                         .replace("{arch}", identity.arch()).replace("{firmware}", identity.firmware()),
-                        "fix family in configs/cloud/gcp.conf");
+                        "fix import.family in configs/cloud/gcp.conf");
             }
             String architecture = switch (identity.arch()) {
                 case "x86_64" -> "X86_64";
@@ -51,10 +51,10 @@ final class ImageCreator {
                         + identity.arch() + "', GCP images are x86_64 or aarch64");
             };
             TreeSet<String> features = new TreeSet<>();
-            settings.flags("guest_os_features").forEach((feature, on) -> {
+            settings.flags("import.guest_os_features").forEach((feature, on) -> {
                 String upper = feature.toUpperCase(Locale.ROOT);
                 if (!FEATURES.contains(upper)) {
-                    throw settings.bad("guest_os_features." + feature, on.toString(), "a key of "
+                    throw settings.bad("import.guest_os_features." + feature, on.toString(), "a key of "
                             + String.join(", ", FEATURES));
                 }
                 if (on) {

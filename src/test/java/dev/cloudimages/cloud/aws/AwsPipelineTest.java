@@ -83,7 +83,7 @@ class AwsPipelineTest {
 
     private int run(String... args) {
         List<String> all = new java.util.ArrayList<>(List.of(args));
-        all.addAll(List.of("--custom", "overlay", "--only", "x86_64", "bios", "--vars", "tcg.conf"));
+        all.addAll(List.of("--custom", "overlay", "--only", "x86_64", "bios", "aws", "--vars", "tcg.conf"));
         CliRun run = CliRun.run(env, project, false, all.toArray(String[]::new));
         out = run.out();
         err = run.err();

@@ -83,9 +83,8 @@ final class GcpFixture implements AutoCloseable {
     /** Settings as a variant's config holds them: gcp.conf's, then {@code overrides} (dotted keys). */
     static CloudSettings settings(Map<String, Object> overrides) {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("import", new LinkedHashMap<>(Map.of("bucket", FakeGcp.BUCKET)));
-        config.put("guest_os_features", new LinkedHashMap<>(Map.of("GVNIC", true, "VIRTIO_SCSI_MULTIQUEUE", true)));
-        config.put("family", "test-{version}-{arch}");
+        config.put("import", new LinkedHashMap<>(Map.of("bucket", FakeGcp.BUCKET, "family", "test-{version}-{arch}",
+                "guest_os_features", Map.of("GVNIC", true, "VIRTIO_SCSI_MULTIQUEUE", true))));
         config.put("access", new LinkedHashMap<>(Map.of("PUBLIC", true)));
         for (Map.Entry<String, Object> entry : overrides.entrySet()) {
             String[] path = entry.getKey().split("\\.", 2);

@@ -84,7 +84,7 @@ class GcpImportTest {
     @Test
     void biosArmImageIsArm64WithoutUefiFeature() throws Exception {
         fixture.adapter().importImage(fixture.job(GcpFixture.identity(0, "bios", "aarch64"),
-                GcpFixture.settings(Map.of("guest_os_features", Map.of("GVNIC", true)))), fixture.context());
+                GcpFixture.settings(Map.of("import.guest_os_features", Map.of("GVNIC", true)))), fixture.context());
 
         JsonNode made = fixture.gcp.images().get("test-3-24-1-aarch64-bios-r0");
         assertEquals("ARM64", made.path("architecture").asText());
