@@ -62,8 +62,13 @@ final class GcpFailures {
                 text = cause.getMessage();
             }
         }
-        return oneLine(text);
+        // the HTTP transports give "403 Forbidden POST URL {json}": GCP's own words are the error's message
+        java.util.regex.Matcher json = GCP_MESSAGE.matcher(text == null ? "" : text);
+        return json.find() ? oneLine(json.group(1).replace("\\\"", "\"")) : oneLine(text);
     }
+
+    private static final java.util.regex.Pattern GCP_MESSAGE =
+            java.util.regex.Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     static String oneLine(String text) {
         if (text == null) {
