@@ -39,9 +39,14 @@ final class FakeCompute {
     private final Map<String, ObjectNode> images = new TreeMap<>();
     private final Map<String, ObjectNode> policies = new TreeMap<>();
     private final Map<String, Operation> operations = new LinkedHashMap<>();
+    private volatile int insertPolls = POLLS;
 
     FakeCompute(FakeGcp gcp) {
         this.gcp = gcp;
+    }
+
+    void insertPolls(int polls) {
+        insertPolls = polls;
     }
 
     synchronized Map<String, JsonNode> images() {
@@ -256,7 +261,7 @@ final class FakeCompute {
                         + image).put("status", "RUNNING").put("progress", 0)
                 .put("selfLink", gcp.endpoint() + "/compute/v1/projects/" + FakeGcp.PROJECT + "/global/operations/"
                         + name);
-        operations.put(name, new Operation(json, new int[] {POLLS}, effect,
+        operations.put(name, new Operation(json, new int[] {type.equals("insert") ? insertPolls : POLLS}, effect,
                 problem == null ? null : "IMAGE_IMPORT_FAILED", problem));
         reply(exchange, 200, json);
     }

@@ -116,6 +116,11 @@ public final class FakeGcp implements AutoCloseable {
         return null;
     }
 
+    /** Image inserts stay RUNNING for this many operation reads (a slow import). */
+    public void slowInserts(int polls) {
+        compute.insertPolls(polls);
+    }
+
     public synchronized List<Request> requests() {
         return List.copyOf(requests);
     }
