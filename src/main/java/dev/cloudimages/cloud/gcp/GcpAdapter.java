@@ -17,7 +17,6 @@ import dev.cloudimages.support.BuildException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
@@ -57,7 +56,8 @@ final class GcpAdapter implements CloudAdapter {
             Iterable<Image> images = session.images().list(ListImagesRequest.newBuilder()
                     .setProject(session.project()).setFilter(filter).build()).iterateAll();
             return StreamSupport.stream(images.spliterator(), false)
-                    .filter(i -> i.getStatus().equals("READY") || i.getStatus().equals("PENDING"))
+                    // a PENDING or FAILED image is no import: the next import removes it (removeLeftover)
+                    .filter(i -> i.getStatus().equals("READY"))
                     .max(Comparator.comparingInt(GcpLabels::revision).thenComparing(Image::getName))
                     .map(i -> GcpLabels.remote(i, buildName));
         } catch (ApiException e) {
@@ -126,9 +126,5 @@ final class GcpAdapter implements CloudAdapter {
     @Override
     public PublishResult publish(PublishJob job, CloudContext context) {
         return new ImagePublisher(session).publish(job, context);
-    }
-
-    static List<String> regions() {
-        return List.of("global");
     }
 }
