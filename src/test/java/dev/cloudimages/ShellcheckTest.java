@@ -25,9 +25,10 @@ class ShellcheckTest {
         List<String> command = new ArrayList<>(List.of("shellcheck", "--external-sources"));
         command.add(root.resolve("build").toString());
         command.add(root.resolve(".ci/run").toString());
-        // the VM scripts, the builder's runner and Alpine hook, the test builder and the provisioning stub
+        // the VM scripts, the builder's runner and Alpine hook, the test builder, the provisioning
+        // stub and the benchmarks
         for (String dir : List.of("scripts", "src/main/resources/dev/cloudimages/local", "src/test/builder",
-                "src/test/resources/provisioning")) {
+                "src/test/resources/provisioning", "src/test/bench")) {
             try (Stream<Path> scripts = Files.walk(root.resolve(dir))) {
                 scripts.filter(Files::isRegularFile).filter(ShellcheckTest::isShellScript).sorted().map(Path::toString)
                         .forEach(command::add);

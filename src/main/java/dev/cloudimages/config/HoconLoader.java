@@ -12,6 +12,8 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import dev.cloudimages.support.BuildException;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Parses a HOCON file tree (includes, substitutions) with typesafe-config and turns it into plain,
@@ -149,12 +152,32 @@ public final class HoconLoader {
             }
         }
         if (e instanceof ConfigException.Parse || e instanceof ConfigException.BugOrBroken) {
+            Optional<String> unquoted = unquotedColon(e);
+            if (unquoted.isPresent()) {
+                return "HOCON syntax error in " + unquoted.get();
+            }
             return "HOCON syntax error in " + message + " (fix the file and run again)";
         }
         if (e instanceof ConfigException.IO) {
             return "cannot read config: " + message + " (check the include path and that the file exists)";
         }
         return "invalid config: " + message;
+    }
+
+    /** "file:line: quote the value ...: write ..." when the error is an unquoted value holding ':'. */
+    private Optional<String> unquotedColon(ConfigException e) {
+        ConfigOrigin origin = e.origin();
+        if (!String.valueOf(e.getMessage()).contains("':'") || origin == null || origin.filename() == null
+                || origin.lineNumber() < 1) {
+            return Optional.empty();
+        }
+        Path file = Path.of(origin.filename());
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.skip(origin.lineNumber() - 1L).findFirst().flatMap(UnquotedValueHint::of)
+                    .map(hint -> display(file) + ":" + origin.lineNumber() + ": " + hint.advice());
+        } catch (IOException | UncheckedIOException ex) {
+            return Optional.empty();
+        }
     }
 
     private String relativise(String text) {

@@ -90,7 +90,7 @@ public final class VariantResolver {
         }
         new Normaliser(variantKey).normalise(state);
         Placeholders.forVariant(variantKey, state).fill(state, "");
-        variants.add(new ResolvedVariant(variantKey, keys, state));
+        variants.add(new ResolvedVariant(variantKey, keys, withIdentity(keys, variantKey, state)));
     }
 
     static void checkCandidateCount(TopConfig config) {
@@ -127,7 +127,25 @@ public final class VariantResolver {
         return "(" + String.join(", ", parts) + ")";
     }
 
-    /** The version layers, each with its release looked up and appended to the name. */
+    /**
+     * The settings after the dimension keys, with the reference's two identity keys that downstream
+     * tools read: config_key (the variant key) and image_key (the same keys with the version's
+     * release in place of the version: release-arch-firmware-bootstrap-cloud for the shipped dimensions).
+     */
+    private static Map<String, Object> withIdentity(Map<String, String> keys, String variantKey,
+                                                    Map<String, Object> state) {
+        List<String> imageKey = new ArrayList<>();
+        keys.forEach((dimension, key) -> imageKey.add(dimension.equals(TopConfig.VERSION)
+                ? String.valueOf(state.get("release")) : key));
+        Map<String, Object> config = new LinkedHashMap<>();
+        keys.keySet().stream().filter(state::containsKey).forEach(dimension -> config.put(dimension, state.get(dimension)));
+        config.put("config_key", variantKey);
+        config.put("image_key", String.join("-", imageKey));
+        state.forEach(config::putIfAbsent);
+        return config;
+    }
+
+    /** The version layers, each with its release looked up and appended to the name and description. */
     private List<Dimension> withReleases(List<Dimension> dimensions) {
         List<Dimension> result = new ArrayList<>();
         for (Dimension dimension : dimensions) {
@@ -149,17 +167,24 @@ public final class VariantResolver {
                 if (release.notesUrl() != null) {
                     layer.put("release_notes", release.notesUrl());
                 }
-                List<Object> name = new ArrayList<>();
-                if (layer.get("name") instanceof List<?> own) {
-                    name.addAll(own);
-                }
-                name.add(release.release());
-                layer.put("name", name);
+                // as in the reference, the release goes into both (after the version key's own parts,
+                // which the reference drops)
+                appendRelease(layer, "name", release.release());
+                appendRelease(layer, "description", release.release());
                 layers.put(version, layer);
             }
             result.add(new Dimension(dimension.name(), dimension.keys(), layers));
         }
         return result;
+    }
+
+    private static void appendRelease(Map<String, Object> layer, String key, String release) {
+        List<Object> parts = new ArrayList<>();
+        if (layer.get(key) instanceof List<?> own) {
+            parts.addAll(own);
+        }
+        parts.add(release);
+        layer.put(key, parts);
     }
 
     private static Optional<LocalDate> endOfLife(String variantKey, Map<String, Object> state) {

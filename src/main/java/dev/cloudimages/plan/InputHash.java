@@ -32,10 +32,10 @@ public final class InputHash {
      * Keys left out: those that change where and how an image is shipped (import.*, publish.*
      * included), never what is in it, and
      * end_of_life, which for edge and for branches without a date is "tomorrow" and would make
-     * every image stale each day.
+     * every image stale each day; and config_key and image_key, labels made of values already hashed.
      */
     static final Set<String> NOT_HASHED = Set.of("access", "regions", "cloud_region_url", "cloud_launch_url",
-            "encrypted", "end_of_life", "import", "publish", "poll_interval");
+            "encrypted", "end_of_life", "import", "publish", "poll_interval", "config_key", "image_key");
 
     /** A named input of the builder itself. */
     public record BuilderInput(String name, byte[] content) {

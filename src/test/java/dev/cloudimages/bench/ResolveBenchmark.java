@@ -72,7 +72,7 @@ public final class ResolveBenchmark {
         StringBuilder top = new StringBuilder("""
                 Default {
                   name = [ bench ]
-                  description = [ "Bench {release}" ]
+                  description = [ Bench ]
                   packages { base = true, tool = true }
                   services.default { sshd = true }
                   kernel_modules { ext4 = true }

@@ -197,6 +197,14 @@ class CliTest {
     }
 
     @Test
+    void anUnquotedValueWithAColonSaysWhichValueToQuoteAndHow() {
+        assertFailure(run("configs", "--custom", badTop("include required(\"alpine.conf\")\n"
+                        + "Mandatory {\n  description = [ - https://alpinelinux.org/cloud ]\n}\n").toString()),
+                "HOCON syntax error in work/configs/bad.conf:3: quote the value - https://alpinelinux.org/cloud",
+                "write description = [ \"- https://alpinelinux.org/cloud\" ]");
+    }
+
+    @Test
     void missingRequiredInclude() {
         assertFailure(run("configs", "--custom", badTop("include required(\"nothing-here.conf\")\n").toString()),
                 "work/configs/bad.conf:1: include required(\"nothing-here.conf\") names a file that does not exist");

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
@@ -98,6 +99,25 @@ class PlanCliTest {
         assertTrue(err.contains("oci: this version of build has no adapter for cloud 'oci'; planning from local state only"),
                 err);
         assertFalse(Files.exists(project.resolve("work/images")), "state changes nothing");
+    }
+
+    /** What the reference's downstream tools see: a YAML 1.1 reader (like PyYAML) on both reports. */
+    @Test
+    void reportsReadAsTheReferencesWithAYaml11Reader() throws IOException {
+        assertEquals(Cli.OK, run("state", "--only", "uefi", "tiny", "aws", "--skip", "3.22", "3.23"), err);
+        Yaml yaml11 = new Yaml();
+        Map<String, Map<String, Object>> configs = yaml11.load(Files.readString(project.resolve("work/configs.yaml")));
+        Map<String, Object> one = configs.get(ONE);
+        assertEquals("2028-05-01", one.get("end_of_life"), "a string, not a date");
+        assertEquals(ONE, one.get("config_key"));
+        assertEquals("3.24.1-x86_64-uefi-tiny-aws", one.get("image_key"));
+        assertEquals("Alpine Linux 3.24.1 (x86_64, uefi, tiny) for Amazon Web Services", one.get("description"));
+        Map<String, Object> edge = configs.get("edge-x86_64-uefi-tiny-aws");
+        assertEquals("20261118", edge.get("release"), "a string, not a number");
+        assertEquals("2026-11-19", edge.get("end_of_life"));
+
+        Map<String, Map<String, Object>> actions = yaml11.load(Files.readString(project.resolve("work/actions.yaml")));
+        assertEquals("2028-05-01", actions.get(ONE).get("end_of_life"), "a string, not a date");
     }
 
     @Test

@@ -203,7 +203,7 @@ class VariantResolverTest {
         Map<String, Object> c = config(resolve("""
                 Default {
                   name = [ alpine ]
-                  description = [ "Alpine {release} for {cloud_name}" ]
+                  description = [ Alpine ]
                   url = "{mirror}/{v_version}/{arch}/{region}"
                   motd { hello = "on {cloud}", release_notes = "notes: {release_notes}" }
                 }
@@ -212,12 +212,52 @@ class VariantResolverTest {
                   arch { x86_64 {} }
                   cloud { aws { cloud_name = AWS } }
                 }
-                Mandatory { name = [ "r{revision}" ] }
+                Mandatory { name = [ "r{revision}" ], description = [ "for {cloud_name}" ] }
                 """), "edge-x86_64-aws");
         assertEquals("alpine-20261123-r{revision}", c.get("name"));
         assertEquals("Alpine 20261123 for AWS", c.get("description"));
         assertEquals("https://mirror.test/alpine/edge/x86_64/{region}", c.get("url"));
         assertEquals("on aws", c.get("motd"), "edge has no release notes, so that paragraph is left out");
+    }
+
+    @Test
+    void theReleaseEndsTheVersionsPartOfTheNameAndTheDescriptionAsInTheReference() {
+        Resolution r = resolve("""
+                Default { name = [ alpine ], description = [ Alpine Linux ] }
+                Dimensions {
+                  version { "3.22" { name = [ v ], description = [ stable ] }, edge {} }
+                  arch { x86_64 { name = [ x86_64 ], description = [ "for x86_64" ] } }
+                }
+                Mandatory { name = [ "r{revision}" ], description = [ "- https://alpinelinux.org/cloud" ] }
+                """);
+        Map<String, Object> stable = config(r, "3.22-x86_64");
+        assertEquals("alpine-v-3.22.4-x86_64-r{revision}", stable.get("name"));
+        assertEquals("Alpine Linux stable 3.22.4 for x86_64 - https://alpinelinux.org/cloud", stable.get("description"));
+        assertEquals("Alpine Linux 20261123 for x86_64 - https://alpinelinux.org/cloud",
+                config(r, "edge-x86_64").get("description"));
+    }
+
+    @Test
+    void everyVariantCarriesItsConfigKeyAndImageKey() {
+        Resolution r = resolve("""
+                Dimensions {
+                  version { "3.22" {} }
+                  arch { x86_64 {} }
+                  firmware { uefi {} }
+                  bootstrap { tiny {} }
+                  cloud { aws {} }
+                }
+                """);
+        Map<String, Object> c = config(r, "3.22-x86_64-uefi-tiny-aws");
+        assertEquals("3.22-x86_64-uefi-tiny-aws", c.get("config_key"));
+        assertEquals("3.22.4-x86_64-uefi-tiny-aws", c.get("image_key"));
+
+        // as in the reference: every dimension, in dimension order, the version replaced by its release
+        Map<String, Object> own = config(resolve("""
+                Dimensions { arch { aarch64 {} }, version { edge {} }, flavor { docker {} } }
+                """), "aarch64-edge-docker");
+        assertEquals("aarch64-edge-docker", own.get("config_key"));
+        assertEquals("aarch64-20261123-docker", own.get("image_key"));
     }
 
     @Test

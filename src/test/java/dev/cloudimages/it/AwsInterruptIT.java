@@ -81,7 +81,7 @@ class AwsInterruptIT {
             assertFalse(Files.exists(project.resolve("work/build/aws/test-3.24.1-x86_64-bios/import")),
                     "the raw conversion is removed");
         }
-        assertEquals(List.of(), BuilderVms.running());
+        assertEquals(List.of(), BuilderVms.running(project));
     }
 
     private Process start(List<String> launcher, String step, List<String> options, FakeAws aws) throws Exception {

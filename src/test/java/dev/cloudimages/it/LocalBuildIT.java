@@ -67,16 +67,16 @@ class LocalBuildIT {
             }
             Thread.sleep(200);
         }
-        assertFalse(BuilderVms.running().isEmpty(), "a builder VM runs while the script does");
+        assertFalse(BuilderVms.running(project).isEmpty(), "a builder VM runs while the script does");
         return build;
     }
 
-    private static void awaitNoBuilderVm() throws InterruptedException {
+    private void awaitNoBuilderVm() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!BuilderVms.running().isEmpty() && System.nanoTime() < deadline) {
+        while (!BuilderVms.running(project).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertEquals(List.of(), BuilderVms.running(), "no QEMU survives the tool");
+        assertEquals(List.of(), BuilderVms.running(project), "no QEMU survives the tool");
     }
 
     @Test
@@ -112,7 +112,7 @@ class LocalBuildIT {
         if (setpriv) {
             awaitNoBuilderVm(); // the parent-death signal killed it with the tool
         } else {
-            assertFalse(BuilderVms.running().isEmpty(), "without setpriv the VM outlives a SIGKILLed tool");
+            assertFalse(BuilderVms.running(project).isEmpty(), "without setpriv the VM outlives a SIGKILLed tool");
         }
 
         Map<String, String> env = new HashMap<>();

@@ -17,11 +17,15 @@ public final class BuilderVms {
     private BuilderVms() {
     }
 
-    /** Processes whose command line carries the tool's VM name marker. */
-    public static List<String> running() {
+    /**
+     * Processes whose command line carries the tool's VM name marker and a path in {@code project}:
+     * this test's own builder VMs, not those of another build running on the same machine.
+     */
+    public static List<String> running(Path project) {
         List<String> found = new ArrayList<>();
         ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).forEach(p -> p.info().commandLine()
-                .filter(c -> c.contains("cloudimages-build:")).ifPresent(c -> found.add(p.pid() + " " + c)));
+                .filter(c -> c.contains("cloudimages-build:") && c.contains(project.toString()))
+                .ifPresent(c -> found.add(p.pid() + " " + c)));
         return found;
     }
 

@@ -78,7 +78,7 @@ class AwsPipelineTest {
     @AfterEach
     void tearDown() {
         aws.close();
-        assertEquals(List.of(), BuilderVms.running(), "QEMU processes left behind");
+        assertEquals(List.of(), BuilderVms.running(project), "QEMU processes left behind");
     }
 
     private int run(String... args) {

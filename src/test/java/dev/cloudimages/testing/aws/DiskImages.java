@@ -12,6 +12,7 @@ import java.util.TreeMap;
  */
 final class DiskImages {
     private static final int SECTOR = 512;
+    private static final byte[] ZERO_BLOCK = new byte[AwsState.BLOCK_SIZE];
 
     /** A disk's virtual size and its non-zero 512 KiB blocks. */
     record Volume(long size, TreeMap<Long, byte[]> blocks) {
@@ -94,6 +95,6 @@ final class DiskImages {
     }
 
     static boolean allZero(byte[] block) {
-        return Arrays.mismatch(block, new byte[block.length]) < 0;
+        return Arrays.mismatch(block, block.length == ZERO_BLOCK.length ? ZERO_BLOCK : new byte[block.length]) < 0;
     }
 }

@@ -9,10 +9,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -206,6 +209,17 @@ public final class FakeAws implements AutoCloseable {
                 throw new IllegalArgumentException("no snapshot " + snapshotId + " in " + region);
             }
             return snapshot.content();
+        }
+    }
+
+    /** The snapshot's written blocks by index (512 KiB each), without assembling the whole volume. */
+    public SortedMap<Long, byte[]> snapshotBlocks(String region, String snapshotId) {
+        synchronized (state) {
+            AwsState.SnapshotEntry snapshot = state.region(region).snapshots.get(snapshotId);
+            if (snapshot == null) {
+                throw new IllegalArgumentException("no snapshot " + snapshotId + " in " + region);
+            }
+            return Collections.unmodifiableSortedMap(new TreeMap<>(snapshot.blocks));
         }
     }
 

@@ -19,10 +19,11 @@ public final class FakeAwsMain {
             aws.close();
             stopped.countDown();
         }, "fake-aws-stop"));
-        aws.env().forEach((name, value) -> System.out.println("export " + name + "=" + value));
-        System.out.println("export AWS_EC2_METADATA_DISABLED=true");
+        // a comment first: Maven may print a colour reset just before the program's first line
         System.out.println("# fake AWS account " + aws.accountId() + ", regions " + aws.regionNames()
                 + "; stop it with Ctrl-C or kill");
+        aws.env().forEach((name, value) -> System.out.println("export " + name + "=" + value));
+        System.out.println("export AWS_EC2_METADATA_DISABLED=true");
         System.out.flush();
         stopped.await();
     }

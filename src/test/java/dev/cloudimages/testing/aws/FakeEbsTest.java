@@ -3,8 +3,14 @@ package dev.cloudimages.testing.aws;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -12,8 +18,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.ebs.EbsClient;
+import software.amazon.awssdk.services.ebs.model.AccessDeniedException;
 import software.amazon.awssdk.services.ebs.model.ChecksumAggregationMethod;
 import software.amazon.awssdk.services.ebs.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.ebs.model.InternalServerException;
+import software.amazon.awssdk.services.ebs.model.RequestThrottledException;
+import software.amazon.awssdk.services.ebs.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.ebs.model.StartSnapshotResponse;
 import software.amazon.awssdk.services.ebs.model.ValidationException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -109,5 +119,114 @@ class FakeEbsTest {
         assertEquals("INVALID_PARAMETER_VALUE", refused.reasonAsString());
         assertEquals(0, aws.snapshots("eu-west-1").stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow()
                 .blocksWritten());
+    }
+
+    private static String snapshotState(String id) {
+        return aws.snapshots("eu-west-1").stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow().state();
+    }
+
+    @Test
+    void putsTheSnapshotInErrorWhenTheAggregateOrTheCountIsWrong() throws Exception {
+        byte[] data = block(5);
+        String checksum = base64(sha256(data));
+        String badAggregate = ebs.startSnapshot(request -> request.volumeSize(1L)).snapshotId();
+        put(badAggregate, 0, data, checksum);
+        assertEquals("pending", ebs.completeSnapshot(request -> request.snapshotId(badAggregate).changedBlocksCount(1)
+                .checksum(checksum).checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                .checksumAggregationMethod(ChecksumAggregationMethod.LINEAR)).statusAsString());
+        assertEquals("error", describe(badAggregate).stateAsString());
+        String badCount = ebs.startSnapshot(request -> request.volumeSize(1L)).snapshotId();
+        put(badCount, 0, data, checksum);
+        ebs.completeSnapshot(request -> request.snapshotId(badCount).changedBlocksCount(2));
+        assertEquals("error", snapshotState(badCount));
+        assertThrows(ValidationException.class, () -> put(badCount, 1, data, checksum), "no blocks after an error");
+    }
+
+    @Test
+    void refusesBlocksOutsideTheVolumeOrOfTheWrongSizeAndUnknownSnapshots() throws Exception {
+        String id = ebs.startSnapshot(request -> request.volumeSize(1L)).snapshotId();
+        byte[] data = block(6);
+        assertEquals("INVALID_BLOCK", assertThrows(ValidationException.class,
+                () -> put(id, 2048, data, base64(sha256(data)))).reasonAsString());
+        byte[] small = new byte[4096];
+        assertThrows(ValidationException.class, () -> put(id, 0, small, base64(sha256(small))));
+        assertThrows(ResourceNotFoundException.class, () -> put("snap-0123456789abcdef0", 0, data, base64(sha256(data))));
+        assertEquals("INVALID_VOLUME_SIZE", assertThrows(ValidationException.class,
+                () -> ebs.startSnapshot(request -> request.volumeSize(0L))).reasonAsString());
+    }
+
+    @Test
+    void timesOutASnapshotNotCompletedInTime() throws Exception {
+        String id = ebs.startSnapshot(request -> request.volumeSize(1L).timeout(10)).snapshotId();
+        aws.advanceTime(Duration.ofMinutes(11));
+        assertEquals("error", describe(id).stateAsString());
+        byte[] data = block(7);
+        assertThrows(ValidationException.class, () -> put(id, 0, data, base64(sha256(data))));
+    }
+
+    @Test
+    void answersTheSameSnapshotForTheSameClientToken() {
+        String first = ebs.startSnapshot(request -> request.volumeSize(1L).clientToken("upload-1")).snapshotId();
+        assertEquals(first, ebs.startSnapshot(request -> request.volumeSize(1L).clientToken("upload-1")).snapshotId());
+    }
+
+    @Test
+    void failsBlocksAndThrottlesAsInjected() throws Exception {
+        String id = ebs.startSnapshot(request -> request.volumeSize(1L)).snapshotId();
+        byte[] data = block(8);
+        long before = aws.blocksReceived();
+        aws.failBlock(1);
+        put(id, 0, data, base64(sha256(data)));
+        assertEquals(before + 1, aws.blocksReceived(), "the SDK retried the failed block once");
+        aws.failBlock(10);
+        InternalServerException failed = assertThrows(InternalServerException.class,
+                () -> put(id, 1, data, base64(sha256(data))));
+        assertEquals(500, failed.statusCode());
+        aws.clearFaults();
+        aws.throttle("StartSnapshot", 1);
+        ebs.startSnapshot(request -> request.volumeSize(1L));
+        aws.throttle("CompleteSnapshot", 10);
+        RequestThrottledException throttled = assertThrows(RequestThrottledException.class,
+                () -> ebs.completeSnapshot(request -> request.snapshotId(id).changedBlocksCount(1)));
+        assertEquals("ACCOUNT_THROTTLED", throttled.reasonAsString());
+        long started = aws.requests("eu-west-1").stream().filter("StartSnapshot"::equals).count();
+        assertTrue(started >= 3, "throttled StartSnapshot was retried: " + aws.requests("eu-west-1"));
+        assertTrue(aws.bytesReceived("ebs") >= 2L * BLOCK);
+    }
+
+    @Test
+    void takesBlocksFromManyThreadsAtOnce() throws Exception {
+        String id = ebs.startSnapshot(request -> request.volumeSize(1L)).snapshotId();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (int index = 0; index < 64; index++) {
+                int blockIndex = index;
+                writes.add(pool.submit(() -> {
+                    byte[] data = block(blockIndex);
+                    put(id, blockIndex, data, base64(sha256(data)));
+                    return null;
+                }));
+            }
+            for (Future<?> write : writes) {
+                write.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        var blocks = aws.snapshotBlocks("eu-west-1", id);
+        assertEquals(64, blocks.size());
+        for (long index = 0; index < 64; index++) {
+            assertArrayEquals(block((int) index), blocks.get(index));
+        }
+    }
+
+    @Test
+    void deniesRegionsNotOptedIn() {
+        try (EbsClient hongKong = FakeAwsClients.ebs(aws, "ap-east-1")) {
+            AccessDeniedException denied = assertThrows(AccessDeniedException.class,
+                    () -> hongKong.startSnapshot(request -> request.volumeSize(1L)));
+            assertEquals(403, denied.statusCode());
+        }
     }
 }

@@ -28,7 +28,8 @@ final class FakeEc2Imports {
         AwsState.RegionState region = request.region();
         String token = params.get("ClientToken");
         if (token != null && region.importTokens.containsKey(token)) {
-            return writeTask(Xml.response("ImportSnapshot"), state.tasks.get(region.importTokens.get(token)), false).finish();
+            AwsState.TaskEntry earlier = state.tasks.get(region.importTokens.get(token));
+            return writeTask(Xml.response("ImportSnapshot"), earlier, false).finish();
         }
         if (params.get("DiskContainer.Url") != null) {
             throw AwsError.client("InvalidParameter", "The fake imports from DiskContainer.UserBucket only");

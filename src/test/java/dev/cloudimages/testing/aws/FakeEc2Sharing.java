@@ -130,7 +130,8 @@ final class FakeEc2Sharing {
                     + "DisableImageBlockPublicAccess API.");
         }
         if (image.encrypted()) {
-            throw AwsError.client("InvalidParameter", "Images with EBS-backed encrypted snapshots cannot be made public.");
+            throw AwsError.client("UnsupportedOperation",
+                    "Encrypted snapshots can't be shared publicly. Specify another snapshot.");
         }
         if (region.publicImages() >= region.publicQuota) {
             throw AwsError.client("ResourceLimitExceeded", "You have reached your quota of " + region.publicQuota

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -22,6 +24,17 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /** S3 for the fake: s3proxy in-process on 127.0.0.1 with an in-memory blob store that counts the bytes stored. */
 final class FakeS3 implements AutoCloseable {
+    /**
+     * s3proxy and its shaded Jetty at WARNING: unconfigured, the JBoss LogManager lets debug through, and Jetty's
+     * debug messages (built for every chunk even when nothing prints them) slow uploads tenfold. Held here because
+     * java.util.logging keeps loggers only weakly.
+     */
+    private static final Logger S3PROXY_LOG = Logger.getLogger("org.gaul");
+
+    static {
+        S3PROXY_LOG.setLevel(Level.WARNING);
+    }
+
     private final S3Proxy proxy;
     private final BlobStore store;
 
