@@ -77,7 +77,7 @@ class GcpInterruptIT {
             assertEquals(List.of(), gcp.objects(), "the uploaded object is removed: " + log);
             assertTrue(log.contains("removed image test-3-24-1-x86-64-bios-r0"), log);
         }
-        assertEquals(List.of(), BuilderVms.running());
+        assertEquals(List.of(), BuilderVms.running(project));
     }
 
     private Process start(List<String> launcher, String step, List<String> options, FakeGcp gcp) throws Exception {

@@ -75,7 +75,7 @@ class GcpPipelineTest {
     @AfterEach
     void tearDown() {
         gcp.close();
-        assertEquals(List.of(), BuilderVms.running(), "QEMU processes left behind");
+        assertEquals(List.of(), BuilderVms.running(project), "QEMU processes left behind");
     }
 
     private int run(String... args) {
