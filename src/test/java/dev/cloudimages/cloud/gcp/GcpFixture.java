@@ -101,7 +101,12 @@ final class GcpFixture implements AutoCloseable {
     }
 
     ImportJob job(ImageIdentity identity, CloudSettings settings) throws IOException, InterruptedException {
-        Path image = disk();
+        return job(identity, settings, 1);
+    }
+
+    /** A job whose disk holds {@code dataMiB} MiB of random (incompressible) data. */
+    ImportJob job(ImageIdentity identity, CloudSettings settings, int dataMiB) throws IOException, InterruptedException {
+        Path image = disk(dataMiB);
         return new ImportJob(identity, image, "tar.gz", Files.size(image), "", settings, dir.resolve("scratch"));
     }
 
@@ -110,7 +115,7 @@ final class GcpFixture implements AutoCloseable {
     }
 
     /** A 1 GiB sparse disk.raw with some data, in a gzip'd oldgnu sparse tar as the local step makes it. */
-    Path disk() throws IOException, InterruptedException {
+    Path disk(int dataMiB) throws IOException, InterruptedException {
         Path tarball = dir.resolve("image.tar.gz");
         if (Files.exists(tarball)) {
             return tarball;
@@ -119,8 +124,11 @@ final class GcpFixture implements AutoCloseable {
         try (RandomAccessFile file = new RandomAccessFile(work.resolve("disk.raw").toFile(), "rw")) {
             file.setLength(1L << 30);
             byte[] data = new byte[1 << 20];
-            new java.util.Random(7).nextBytes(data);
-            file.write(data);
+            java.util.Random random = new java.util.Random(7);
+            for (int i = 0; i < dataMiB; i++) {
+                random.nextBytes(data);
+                file.write(data);
+            }
             file.seek(512L << 20);
             file.write(data);
         }

@@ -82,6 +82,18 @@ class GcpImportTest {
     }
 
     @Test
+    void aLargeImageGoesUpInResumableChunks() throws Exception {
+        fixture.adapter().importImage(fixture.job(GcpFixture.identity(0, "uefi", "x86_64"),
+                GcpFixture.settings(Map.of()), 40), fixture.context());
+
+        List<FakeGcp.Request> puts = fixture.gcp.requests().stream().filter(r -> r.method().equals("PUT")
+                && r.path().startsWith("/upload/")).toList();
+        assertEquals(3, puts.size(), "40 MiB in 16 MiB chunks: " + puts);
+        assertEquals("READY", fixture.gcp.images().get(GcpFixture.IMAGE).path("status").asText());
+        assertEquals(0, fixture.gcp.openUploads());
+    }
+
+    @Test
     void biosArmImageIsArm64WithoutUefiFeature() throws Exception {
         fixture.adapter().importImage(fixture.job(GcpFixture.identity(0, "bios", "aarch64"),
                 GcpFixture.settings(Map.of("import.guest_os_features", Map.of("GVNIC", true)))), fixture.context());
