@@ -38,7 +38,8 @@ public final class CloudAdapters {
      */
     public static CloudAdapters shipped(Map<String, String> env) {
         return new CloudAdapters(Map.of("aws", dev.cloudimages.cloud.aws.AwsCloud::open,
-                "oci", dev.cloudimages.cloud.oci.OciCloud::open), env);
+                "oci", dev.cloudimages.cloud.oci.OciCloud::open,
+                "gcp", dev.cloudimages.cloud.gcp.GcpCloud::open), env);
     }
 
     public synchronized Availability forCloud(String cloud) {

@@ -185,6 +185,41 @@ class ConfigsIT {
         }
     }
 
+    /**
+     * The Google SDK (about 80 MB of jars) loads only when a step needs the gcp cloud: configs,
+     * local and a plan of aws variants load no com.google.cloud.compute or .storage class; a plan
+     * of gcp variants, asking the fake GCP on 127.0.0.1, does (so the check itself can fail).
+     */
+    @Test
+    void theGoogleSdkLoadsOnlyWhenAStepNeedsTheGcpCloud() throws Exception {
+        List<String> launcher = launcher();
+        org.junit.jupiter.api.Assumptions.assumeTrue(launcher.size() == 3, "class loading is a JVM matter");
+        ProjectCopy.into(project);
+        try (dev.cloudimages.testing.gcp.FakeGcp gcp = dev.cloudimages.testing.gcp.FakeGcp.start()) {
+            Map<String, String> env = new java.util.HashMap<>(gcp.env());
+            env.putAll(Map.of("AWS_CONFIG_FILE", "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE", "/nonexistent",
+                    "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "AKIDTEST", "AWS_SECRET_ACCESS_KEY", "not-a-secret",
+                    "AWS_ENDPOINT_URL", "http://127.0.0.1:9", "ALPINE_MIRROR", "http://127.0.0.1:9/alpine"));
+            for (List<String> args : List.of(List.of("configs"), List.of("state", "--only", "aws"),
+                    List.of("local", "--only", "3.24", "x86_64", "bios", "tiny", "aws"), List.of("state", "--only", "gcp"))) {
+                Path classes = project.resolve("classes.log");
+                List<String> command = new ArrayList<>(List.of(launcher.get(0), "-Xlog:class+load=info:file=" + classes,
+                        "-jar", launcher.get(2)));
+                command.addAll(args);
+                Result result = run(command, env);
+                boolean google = Files.readAllLines(classes).stream().anyMatch(l -> l.contains("com.google.cloud.compute")
+                        || l.contains("com.google.cloud.storage"));
+                if (args.contains("gcp")) {
+                    assertEquals(0, result.exitCode(), result.stderr());
+                    assertTrue(google, "a plan of gcp variants asks GCP");
+                } else {
+                    assertFalse(google, args + " loaded Google SDK classes; " + result.stderr());
+                }
+                Files.delete(classes);
+            }
+        }
+    }
+
     @Test
     void theLauncherScriptRunsTheCliFromAnyProjectDirectory() throws Exception {
         ProjectCopy.into(project);

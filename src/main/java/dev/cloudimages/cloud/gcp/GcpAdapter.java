@@ -1,0 +1,130 @@
+package dev.cloudimages.cloud.gcp;
+
+import com.google.api.gax.rpc.ApiException;
+import com.google.cloud.compute.v1.Image;
+import com.google.cloud.compute.v1.ListImagesRequest;
+import com.google.cloud.storage.StorageException;
+import dev.cloudimages.cloud.CloudAdapter;
+import dev.cloudimages.cloud.CloudContext;
+import dev.cloudimages.cloud.ImageIdentity;
+import dev.cloudimages.cloud.ImportJob;
+import dev.cloudimages.cloud.PublishJob;
+import dev.cloudimages.cloud.PublishResult;
+import dev.cloudimages.cloud.RemoteImage;
+import dev.cloudimages.cloud.Rollback;
+import dev.cloudimages.support.BuildException;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
+
+/**
+ * GCP behind the {@link CloudAdapter} interface: remote state from image labels, import by a
+ * resumable upload of the tar.gz to Cloud Storage and images.insert from it, publish by the image's
+ * IAM policy and deprecation. Images are global: the one "region" is "global".
+ */
+final class GcpAdapter implements CloudAdapter {
+
+    private final GcpSession session;
+
+    private GcpAdapter(GcpSession session) {
+        this.session = session;
+    }
+
+    static GcpAdapter connect(Map<String, String> env) {
+        return new GcpAdapter(GcpSession.open(env));
+    }
+
+    @Override
+    public String cloud() {
+        return "gcp";
+    }
+
+    @Override
+    public String describe() {
+        return session.describe();
+    }
+
+    @Override
+    public Optional<RemoteImage> latestBuildImage(String project, String buildName) {
+        String filter = "labels." + ImageIdentity.BUILD_NAME + " = \"" + GcpLabels.value(buildName) + "\" AND labels."
+                + ImageIdentity.PROJECT + " = \"" + GcpLabels.value(project) + "\"";
+        try {
+            Iterable<Image> images = session.images().list(ListImagesRequest.newBuilder()
+                    .setProject(session.project()).setFilter(filter).build()).iterateAll();
+            return StreamSupport.stream(images.spliterator(), false)
+                    // a PENDING or FAILED image is no import: the next import removes it (removeLeftover)
+                    .filter(i -> i.getStatus().equals("READY"))
+                    .max(Comparator.comparingInt(GcpLabels::revision).thenComparing(Image::getName))
+                    .map(i -> GcpLabels.remote(i, buildName));
+        } catch (ApiException e) {
+            throw GcpFailures.of("reading the images of " + buildName, e, session);
+        }
+    }
+
+    @Override
+    public void removeImage(RemoteImage image) {
+        // deletion takes seconds: poll more often than for an import
+        new ImageCreator(session, null).delete(image.id(), Duration.ofMinutes(10), Duration.ofSeconds(2));
+    }
+
+    @Override
+    public RemoteImage importImage(ImportJob job, CloudContext context) {
+        ImageIdentity identity = job.identity();
+        // every setting is checked before anything is uploaded
+        if (!job.format().equals("tar.gz")) {
+            throw new BuildException("gcp: variant " + identity.variantKey() + " has image_format '" + job.format()
+                    + "', GCP imports tar.gz (disk.raw in a gzip'd tar); set image_format = \"tar.gz\" in"
+                    + " configs/cloud/gcp.conf");
+        }
+        ImageCreator.Settings image = ImageCreator.Settings.of(identity, job.settings());
+        String bucket = job.settings().string("import.bucket", null);
+        if (bucket == null) {
+            throw job.settings().bad("import.bucket", "", "the Cloud Storage bucket to upload the image to");
+        }
+        String object = job.settings().string("import.prefix", "") + image.imageName() + ".tar.gz";
+        Map<String, String> labels = GcpLabels.of(identity, Map.of(ImageIdentity.IMPORTED,
+                context.clock().now().truncatedTo(ChronoUnit.SECONDS).toString()));
+        ImageCreator creator = new ImageCreator(session, context.log());
+        removeLeftover(creator, image, context, identity);
+        try (Rollback temporaries = new Rollback(context.log()); Rollback rollback = new Rollback(context.log())) {
+            GcsUpload.Uploaded uploaded = new GcsUpload(session, context.log()).upload(job.imageFile(), bucket, object,
+                    temporaries);
+            Image made = creator.create(uploaded.sourceUrl(), identity, image, labels, context.pollInterval(),
+                    rollback);
+            rollback.commit();
+            // the object is needed no more: the temporaries' undo removes it on close
+            return GcpLabels.remote(made, identity.buildName());
+        } catch (StorageException e) {
+            throw GcpFailures.of("uploading the image", e, session);
+        }
+    }
+
+    /**
+     * An image of this name that the plan did not see as imported (it failed, or a killed run left
+     * it) is in the way of images.insert: remove it first.
+     */
+    private void removeLeftover(ImageCreator creator, ImageCreator.Settings image, CloudContext context,
+                                ImageIdentity identity) {
+        Optional<Image> existing = creator.find(image.imageName());
+        if (existing.isEmpty()) {
+            return;
+        }
+        Map<String, String> labels = existing.get().getLabelsMap();
+        if (!GcpLabels.value(identity.buildName()).equals(labels.get(ImageIdentity.BUILD_NAME))) {
+            throw new BuildException("gcp: an image named " + image.imageName() + " that this build did not make"
+                    + " is in project " + session.project() + "; remove it or rename the variant");
+        }
+        context.log().warn("[%s] removing image %s (%s) left by an earlier import that did not finish",
+                identity.variantKey(), image.imageName(), existing.get().getStatus());
+        creator.delete(image.imageName(), image.timeout(), context.pollInterval());
+    }
+
+    @Override
+    public PublishResult publish(PublishJob job, CloudContext context) {
+        return new ImagePublisher(session).publish(job, context);
+    }
+}
