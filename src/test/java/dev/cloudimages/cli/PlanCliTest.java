@@ -61,6 +61,9 @@ class PlanCliTest {
         env.put("AWS_CONFIG_FILE", project.resolve("no-aws-config").toString());
         env.put("AWS_SHARED_CREDENTIALS_FILE", project.resolve("no-aws-credentials").toString());
         env.put("OCI_CONFIG_FILE", project.resolve("no-oci-config").toString());
+        // no gcloud configuration of the machine's, and never the metadata server
+        env.put("CLOUDSDK_CONFIG", project.resolve("no-gcloud").toString());
+        env.put("NO_GCE_CHECK", "true");
     }
 
     private int run(String... args) {
@@ -99,7 +102,8 @@ class PlanCliTest {
                 + " REGION --profile default'; planning from local state only"), err);
         assertTrue(err.contains("oci: no config file " + project.resolve("no-oci-config") + " (profile 'DEFAULT'); run"
                 + " 'oci setup config'"), err);
-        assertTrue(err.contains("gcp: this version of build has no adapter for cloud 'gcp'; planning from local state only"),
+        assertTrue(err.contains("gcp: no Application Default Credentials (no GOOGLE_APPLICATION_CREDENTIALS, no gcloud"
+                + " application_default_credentials.json, NO_GCE_CHECK=true); run 'gcloud auth application-default login'"),
                 err);
         assertFalse(Files.exists(project.resolve("work/images")), "state changes nothing");
     }
