@@ -6,6 +6,7 @@ import com.google.cloud.compute.v1.ListImagesRequest;
 import com.google.cloud.storage.StorageException;
 import dev.cloudimages.cloud.CloudAdapter;
 import dev.cloudimages.cloud.CloudContext;
+import dev.cloudimages.cloud.CloudSettings;
 import dev.cloudimages.cloud.ImageIdentity;
 import dev.cloudimages.cloud.ImportJob;
 import dev.cloudimages.cloud.PublishJob;
@@ -29,6 +30,8 @@ import java.util.stream.StreamSupport;
 final class GcpAdapter implements CloudAdapter {
 
     private final GcpSession session;
+    /** The project each image the plan saw lives in, so --revise removes it there. */
+    private final Map<String, GcpSession> seenIn = new java.util.concurrent.ConcurrentHashMap<>();
 
     private GcpAdapter(GcpSession session) {
         this.session = session;
@@ -48,8 +51,25 @@ final class GcpAdapter implements CloudAdapter {
         return session.describe();
     }
 
+    /** The session in the project a variant names ({@code import.project}), else the environment's. */
+    private GcpSession session(CloudSettings settings) {
+        return session.inProject(settings.string("import.project", null));
+    }
+
+    @Override
+    public Optional<RemoteImage> latestBuildImage(String project, String buildName, CloudSettings settings) {
+        GcpSession in = session(settings);
+        Optional<RemoteImage> found = latestBuildImage(in, project, buildName);
+        found.ifPresent(image -> seenIn.put(image.id(), in));
+        return found;
+    }
+
     @Override
     public Optional<RemoteImage> latestBuildImage(String project, String buildName) {
+        return latestBuildImage(session, project, buildName);
+    }
+
+    private static Optional<RemoteImage> latestBuildImage(GcpSession session, String project, String buildName) {
         String filter = "labels." + ImageIdentity.BUILD_NAME + " = \"" + GcpLabels.value(buildName) + "\" AND labels."
                 + ImageIdentity.PROJECT + " = \"" + GcpLabels.value(project) + "\"";
         try {
@@ -68,12 +88,15 @@ final class GcpAdapter implements CloudAdapter {
     @Override
     public void removeImage(RemoteImage image) {
         // deletion takes seconds: poll more often than for an import
-        new ImageCreator(session, null).delete(image.id(), Duration.ofMinutes(10), Duration.ofSeconds(2));
+        new ImageCreator(seenIn.getOrDefault(image.id(), session), null).delete(image.id(), Duration.ofMinutes(10),
+                Duration.ofSeconds(2));
     }
 
     @Override
     public RemoteImage importImage(ImportJob job, CloudContext context) {
         ImageIdentity identity = job.identity();
+        GcpSession session = session(job.settings());
+        session.project(); // fails here, before any upload, when no project is known
         // every setting is checked before anything is uploaded
         if (!job.format().equals("tar.gz")) {
             throw new BuildException("gcp: variant " + identity.variantKey() + " has image_format '" + job.format()
@@ -89,7 +112,7 @@ final class GcpAdapter implements CloudAdapter {
         Map<String, String> labels = GcpLabels.of(identity, Map.of(ImageIdentity.IMPORTED,
                 context.clock().now().truncatedTo(ChronoUnit.SECONDS).toString()));
         ImageCreator creator = new ImageCreator(session, context.log());
-        removeLeftover(creator, image, context, identity);
+        removeLeftover(session, creator, image, context, identity);
         try (Rollback temporaries = new Rollback(context.log()); Rollback rollback = new Rollback(context.log())) {
             GcsUpload.Uploaded uploaded = new GcsUpload(session, context.log()).upload(job.imageFile(), bucket, object,
                     temporaries);
@@ -107,8 +130,8 @@ final class GcpAdapter implements CloudAdapter {
      * An image of this name that the plan did not see as imported (it failed, or a killed run left
      * it) is in the way of images.insert: remove it first.
      */
-    private void removeLeftover(ImageCreator creator, ImageCreator.Settings image, CloudContext context,
-                                ImageIdentity identity) {
+    private static void removeLeftover(GcpSession session, ImageCreator creator, ImageCreator.Settings image,
+                                       CloudContext context, ImageIdentity identity) {
         Optional<Image> existing = creator.find(image.imageName());
         if (existing.isEmpty()) {
             return;
@@ -125,6 +148,6 @@ final class GcpAdapter implements CloudAdapter {
 
     @Override
     public PublishResult publish(PublishJob job, CloudContext context) {
-        return new ImagePublisher(session).publish(job, context);
+        return new ImagePublisher(session(job.settings())).publish(job, context);
     }
 }

@@ -67,12 +67,12 @@ final class GcpSession implements AutoCloseable {
                     + " no gcloud application_default_credentials.json, NO_GCE_CHECK=true); " + LOGIN_HINT);
         }
         GoogleCredentials scoped = credentials.createScopedRequired() ? credentials.createScoped(SCOPES) : credentials;
+        // may be empty here: a variant's import.project names it then (GcpSession.inProject)
         String project = firstSet(env, "GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT")
                 .or(() -> scoped instanceof ServiceAccountCredentials sa ? Optional.ofNullable(sa.getProjectId())
                         : Optional.empty())
                 .or(() -> Optional.ofNullable(scoped.getQuotaProjectId()))
-                .orElseThrow(() -> new BuildException("gcp: no project: set GOOGLE_CLOUD_PROJECT, or run"
-                        + " 'gcloud config set project PROJECT' and 'gcloud auth application-default set-quota-project PROJECT'"));
+                .orElse("");
         try {
             scoped.refreshIfExpired();
         } catch (IOException | RuntimeException e) {
@@ -82,8 +82,20 @@ final class GcpSession implements AutoCloseable {
         return new GcpSession(env, project, source, scoped);
     }
 
+    /** The project images are made in; the one rule for where it comes from. */
     String project() {
+        if (project.isEmpty()) {
+            throw new BuildException("gcp: no project: set import.project in configs/cloud/gcp.conf, or"
+                    + " GOOGLE_CLOUD_PROJECT, or run 'gcloud config set project PROJECT' and 'gcloud auth"
+                    + " application-default set-quota-project PROJECT'");
+        }
         return project;
+    }
+
+    /** The same credentials working in {@code other} (a variant's import.project), or this session. */
+    GcpSession inProject(String other) {
+        return other == null || other.isBlank() || other.equals(project) ? this
+                : new GcpSession(env, other, source, credentials);
     }
 
     /** "project 'p' (credentials from FILE)", for messages. */

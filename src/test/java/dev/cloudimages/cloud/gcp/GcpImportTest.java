@@ -82,6 +82,18 @@ class GcpImportTest {
     }
 
     @Test
+    void theVariantsImportProjectWinsOverTheEnvironments() throws Exception {
+        // the fake serves only its own project: the import lands there only if import.project is used
+        fixture.env.put("GOOGLE_CLOUD_PROJECT", "some-other-project");
+        RemoteImage image = fixture.adapter().importImage(fixture.job(GcpFixture.identity(0, "uefi", "x86_64"),
+                GcpFixture.settings(Map.of("import.project", FakeGcp.PROJECT))), fixture.context());
+
+        assertEquals("READY", fixture.gcp.images().get(image.id()).path("status").asText());
+        assertTrue(fixture.gcp.requests().stream().noneMatch(r -> r.path().contains("some-other-project")),
+                fixture.gcp.requests().toString());
+    }
+
+    @Test
     void aLargeImageGoesUpInResumableChunks() throws Exception {
         fixture.adapter().importImage(fixture.job(GcpFixture.identity(0, "uefi", "x86_64"),
                 GcpFixture.settings(Map.of()), 40), fixture.context());
