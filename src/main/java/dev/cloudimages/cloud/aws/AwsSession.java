@@ -1,5 +1,6 @@
 package dev.cloudimages.cloud.aws;
 
+import static dev.cloudimages.support.Environment.firstSet;
 import dev.cloudimages.support.BuildException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -169,15 +170,5 @@ final class AwsSession {
         return sso ? "run 'aws sso login --profile " + profile + "'"
                 : "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, run 'aws configure --profile " + profile
                 + "', or 'aws sso login --profile " + profile + "' for IAM Identity Center";
-    }
-
-    private static Optional<String> firstSet(Map<String, String> env, String... names) {
-        for (String name : names) {
-            String value = env.get(name);
-            if (value != null && !value.isBlank()) {
-                return Optional.of(value.trim());
-            }
-        }
-        return Optional.empty();
     }
 }

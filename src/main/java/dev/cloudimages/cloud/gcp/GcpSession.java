@@ -1,5 +1,6 @@
 package dev.cloudimages.cloud.gcp;
 
+import static dev.cloudimages.support.Environment.firstSet;
 import com.google.api.gax.core.FixedCredentialsProvider;
 import com.google.auth.oauth2.ComputeEngineCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
@@ -169,15 +170,5 @@ final class GcpSession implements AutoCloseable {
         Optional<Path> dir = firstSet(env, "CLOUDSDK_CONFIG").map(Path::of)
                 .or(() -> firstSet(env, "HOME").map(h -> Path.of(h, ".config", "gcloud")));
         return dir.map(d -> d.resolve("application_default_credentials.json")).filter(Files::isRegularFile);
-    }
-
-    static Optional<String> firstSet(Map<String, String> env, String... names) {
-        for (String name : names) {
-            String value = env.get(name);
-            if (value != null && !value.isBlank()) {
-                return Optional.of(value.trim());
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -1,5 +1,6 @@
 package dev.cloudimages.cloud.oci;
 
+import static dev.cloudimages.support.Environment.firstSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.oracle.bmc.ClientConfiguration;
@@ -73,10 +74,10 @@ final class OciSession {
 
     /** The session the environment describes; one line naming profile, file and what to run when unusable. */
     static OciSession open(Map<String, String> env) {
-        String profile = set(env, "OCI_CLI_PROFILE").orElse("DEFAULT");
-        String home = set(env, "HOME").orElse(System.getProperty("user.home"));
-        String file = set(env, "OCI_CONFIG_FILE", "OCI_CLI_CONFIG_FILE").orElse(home + "/.oci/config");
-        String authName = set(env, "OCI_CLI_AUTH").orElse("").toLowerCase(Locale.ROOT);
+        String profile = firstSet(env, "OCI_CLI_PROFILE").orElse("DEFAULT");
+        String home = firstSet(env, "HOME").orElse(System.getProperty("user.home"));
+        String file = firstSet(env, "OCI_CONFIG_FILE", "OCI_CLI_CONFIG_FILE").orElse(home + "/.oci/config");
+        String authName = firstSet(env, "OCI_CLI_AUTH").orElse("").toLowerCase(Locale.ROOT);
         if (authName.equals("instance_principal")) {
             return instancePrincipal(env, profile, file);
         }
@@ -95,7 +96,7 @@ final class OciSession {
             throw new BuildException("oci: cannot use profile '" + profile + "' of " + file + " (" + e.getMessage()
                     + "); run 'oci setup config' or set OCI_CLI_PROFILE");
         }
-        String region = set(env, "OCI_CLI_REGION").or(() -> Optional.ofNullable(config.get("region")))
+        String region = firstSet(env, "OCI_CLI_REGION").or(() -> Optional.ofNullable(config.get("region")))
                 .orElseThrow(() -> new BuildException("oci: no region in profile '" + profile + "' of " + file
                         + "; add 'region=...' there or set OCI_CLI_REGION"));
         boolean token = authName.equals("security_token") || (authName.isEmpty() && config.get("security_token_file") != null);
@@ -137,7 +138,7 @@ final class OciSession {
         try {
             InstancePrincipalsAuthenticationDetailsProvider provider = InstancePrincipalsAuthenticationDetailsProvider
                     .builder().build();
-            String region = set(env, "OCI_CLI_REGION").orElse(provider.getRegion().getRegionId());
+            String region = firstSet(env, "OCI_CLI_REGION").orElse(provider.getRegion().getRegionId());
             return new OciSession(env, profile, file, region, Auth.INSTANCE_PRINCIPAL,
                     Optional.empty(), provider);
         } catch (RuntimeException e) {
@@ -270,16 +271,6 @@ final class OciSession {
 
     /** OCI_ENDPOINT_IAAS / OCI_ENDPOINT_OBJECTSTORAGE, "{region}" replaced by the region. */
     private Optional<String> endpoint(String service, String inRegion) {
-        return set(env, "OCI_ENDPOINT_" + service).map(url -> url.replace("{region}", inRegion));
-    }
-
-    private static Optional<String> set(Map<String, String> env, String... names) {
-        for (String name : names) {
-            String value = env.get(name);
-            if (value != null && !value.isBlank()) {
-                return Optional.of(value.trim());
-            }
-        }
-        return Optional.empty();
+        return firstSet(env, "OCI_ENDPOINT_" + service).map(url -> url.replace("{region}", inRegion));
     }
 }

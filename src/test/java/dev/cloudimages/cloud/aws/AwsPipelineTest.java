@@ -5,6 +5,7 @@ import dev.cloudimages.cli.Cli;
 import dev.cloudimages.config.ConfigsYaml;
 import dev.cloudimages.testing.BuilderVms;
 import dev.cloudimages.testing.CliRun;
+import dev.cloudimages.testing.OverlayRuns;
 import dev.cloudimages.testing.FixtureServer;
 import dev.cloudimages.testing.Fixtures;
 import dev.cloudimages.testing.ProjectCopy;
@@ -49,10 +50,7 @@ class AwsPipelineTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        Tools.require("qemu-system-x86_64", "qemu-img", "mformat", "mcopy");
-        Path builder = TestBuilder.prepare();
-        server = new FixtureServer().serve("/releases.json", Fixtures.releasesJson())
-                .serveTree("/mirror", builder.resolve("mirror"));
+        server = OverlayRuns.mirror();
     }
 
     @AfterAll
@@ -63,16 +61,10 @@ class AwsPipelineTest {
     @BeforeEach
     void setUp() throws Exception {
         aws = FakeAws.start();
-        ProjectCopy.into(project);
+        OverlayRuns.prepare(project, env, server);
         env.putAll(aws.env());
         env.put("AWS_CONFIG_FILE", project.resolve("no-aws-config").toString());
         env.put("AWS_SHARED_CREDENTIALS_FILE", project.resolve("no-aws-credentials").toString());
-        env.put("PATH", System.getenv("PATH"));
-        env.put("ALPINE_RELEASES_URL", server.url("/releases.json"));
-        env.put("ALPINE_MIRROR", server.url("/mirror"));
-        env.put("SOURCE_DATE_EPOCH", "1795000000");
-        Files.writeString(project.resolve("tcg.conf"), "accel = tcg\n");
-        TestBuilder.overlay(project.resolve("overlay"), "Default { poll_interval = 50ms }");
     }
 
     @AfterEach
@@ -82,9 +74,7 @@ class AwsPipelineTest {
     }
 
     private int run(String... args) {
-        List<String> all = new java.util.ArrayList<>(List.of(args));
-        all.addAll(List.of("--custom", "overlay", "--only", "x86_64", "bios", "aws", "--vars", "tcg.conf"));
-        CliRun run = CliRun.run(env, project, false, all.toArray(String[]::new));
+        CliRun run = OverlayRuns.run(env, project, "aws", args);
         out = run.out();
         err = run.err();
         return run.code();

@@ -5,6 +5,7 @@ import dev.cloudimages.cli.Cli;
 import dev.cloudimages.config.ConfigsYaml;
 import dev.cloudimages.testing.BuilderVms;
 import dev.cloudimages.testing.CliRun;
+import dev.cloudimages.testing.OverlayRuns;
 import dev.cloudimages.testing.FixtureServer;
 import dev.cloudimages.testing.Fixtures;
 import dev.cloudimages.testing.ProjectCopy;
@@ -48,10 +49,7 @@ class OciPipelineTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        Tools.require("qemu-system-x86_64", "qemu-img", "mformat", "mcopy");
-        Path builder = TestBuilder.prepare();
-        server = new FixtureServer().serve("/releases.json", Fixtures.releasesJson())
-                .serveTree("/mirror", builder.resolve("mirror"));
+        server = OverlayRuns.mirror();
     }
 
     @AfterAll
@@ -62,15 +60,8 @@ class OciPipelineTest {
     @BeforeEach
     void setUp() throws Exception {
         oci = FakeOci.start();
-        ProjectCopy.into(project);
+        OverlayRuns.prepare(project, env, server);
         env.putAll(oci.env(Files.createDirectories(project.resolve("oci")), "eu-frankfurt-1"));
-        env.put("PATH", System.getenv("PATH"));
-        env.put("HOME", project.toString());
-        env.put("ALPINE_RELEASES_URL", server.url("/releases.json"));
-        env.put("ALPINE_MIRROR", server.url("/mirror"));
-        env.put("SOURCE_DATE_EPOCH", "1795000000");
-        Files.writeString(project.resolve("tcg.conf"), "accel = tcg\n");
-        TestBuilder.overlay(project.resolve("overlay"), "Default { poll_interval = 50ms }");
     }
 
     @AfterEach
@@ -80,9 +71,7 @@ class OciPipelineTest {
     }
 
     private int run(String... args) {
-        List<String> all = new java.util.ArrayList<>(List.of(args));
-        all.addAll(List.of("--custom", "overlay", "--only", "x86_64", "bios", "oci", "--vars", "tcg.conf"));
-        CliRun run = CliRun.run(env, project, false, all.toArray(String[]::new));
+        CliRun run = OverlayRuns.run(env, project, "oci", args);
         out = run.out();
         err = run.err();
         return run.code();
