@@ -103,7 +103,7 @@ class PlanCliTest {
         assertTrue(err.contains("oci: no config file " + project.resolve("no-oci-config") + " (profile 'DEFAULT'); run"
                 + " 'oci setup config'"), err);
         assertTrue(err.contains("gcp: no Application Default Credentials (no GOOGLE_APPLICATION_CREDENTIALS, no gcloud"
-                + " application_default_credentials.json, NO_GCE_CHECK=true); run 'gcloud auth application-default login'"),
+                + " application_default_credentials.json, not on Google Compute Engine); run 'gcloud auth application-default login'"),
                 err);
         assertFalse(Files.exists(project.resolve("work/images")), "state changes nothing");
     }

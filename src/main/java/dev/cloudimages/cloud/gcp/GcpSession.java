@@ -51,6 +51,27 @@ final class GcpSession implements AutoCloseable {
         this.credentials = credentials;
     }
 
+    /**
+     * Whether the metadata server may be asked: never with NO_GCE_CHECK=true, and otherwise only
+     * on a machine that says it is a Google one (the DMI product name, as Google's own libraries
+     * read it on Linux) or when GCE_METADATA_HOST names a metadata server. Elsewhere no request
+     * goes to the metadata address at all.
+     */
+    static boolean onGce(Map<String, String> env) {
+        if ("true".equalsIgnoreCase(env.getOrDefault("NO_GCE_CHECK", ""))) {
+            return false;
+        }
+        if (firstSet(env, "GCE_METADATA_HOST").isPresent()) {
+            return true;
+        }
+        try {
+            Path product = Path.of("/sys/class/dmi/id/product_name");
+            return Files.isReadable(product) && Files.readString(product).contains("Google");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** The session the environment describes; fails with one line when there are no usable credentials or project. */
     static GcpSession open(Map<String, String> env) {
         Optional<Path> file = firstSet(env, "GOOGLE_APPLICATION_CREDENTIALS").map(Path::of)
@@ -60,12 +81,12 @@ final class GcpSession implements AutoCloseable {
         if (file.isPresent()) {
             source = file.get().toString();
             credentials = fromFile(file.get());
-        } else if (!"true".equalsIgnoreCase(env.getOrDefault("NO_GCE_CHECK", ""))) {
+        } else if (onGce(env)) {
             source = "the metadata server";
             credentials = ComputeEngineCredentials.create();
         } else {
             throw new BuildException("gcp: no Application Default Credentials (no GOOGLE_APPLICATION_CREDENTIALS,"
-                    + " no gcloud application_default_credentials.json, NO_GCE_CHECK=true); " + LOGIN_HINT);
+                    + " no gcloud application_default_credentials.json, not on Google Compute Engine); " + LOGIN_HINT);
         }
         GoogleCredentials scoped = credentials.createScopedRequired() ? credentials.createScoped(SCOPES) : credentials;
         // may be empty here: a variant's import.project names it then (GcpSession.inProject)
