@@ -13,7 +13,6 @@ import dev.cloudimages.plan.Plan;
 import dev.cloudimages.plan.Revisions;
 import dev.cloudimages.plan.PlanStep;
 import dev.cloudimages.plan.Step;
-import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.WorkLock;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -74,10 +73,8 @@ abstract class StepCommand implements Callable<Integer> {
         LocalPreflight.Checked checked = LocalPreflight.check(plan.with(Action.BUILD), workDir(), options.vars(),
                 context.env(), options.parallel(), build.log());
         Revisions.apply(plan, new LocalImages(workDir().resolve("images")), clouds(), build.log());
-        if (!plan.with(Action.BUILD).isEmpty()) {
-            new LocalBuildStep(build.log()).run(new LocalBuildStep.Inputs(plan, workDir(), options.vars(),
-                    options.parallel(), options.debug(), context.env(), build.clock()), checked);
-        }
+        new LocalBuildStep(build.log()).run(new LocalBuildStep.Inputs(plan, workDir(), options.vars(),
+                options.parallel(), options.debug(), context.env(), build.clock()), checked);
     }
 
     Path workDir() {
@@ -96,10 +93,8 @@ abstract class StepCommand implements Callable<Integer> {
      */
     Plan plan(BuildOptions options, Step step) {
         ConfigsStep.Outputs configs = configs(options);
-        CliContext context = build.context();
-        Path workDir = context.projectDir().resolve("work");
-        Plan plan = new PlanStep(build.log(), context.out()).run(new PlanStep.Inputs(configs.resolution().variants(),
-                step, options.revise(), options.only(), options.skip(), workDir, clouds(),
+        Plan plan = new PlanStep(build.log(), build.context().out()).run(new PlanStep.Inputs(
+                configs.resolution().variants(), step, options.revise(), options.only(), options.skip(), workDir(), clouds(),
                 BuilderResources.hashInputs(), build.clock())).plan();
         for (Action action : List.of(Action.PUBLISH, Action.IMPORT)) {
             if (step != Step.STATE && step.wanted().contains(action)) {

@@ -15,16 +15,12 @@ public interface CloudAdapter {
     /** Where the adapter works (account/profile and region), for log lines and messages. */
     String describe();
 
-    /** The newest image for a build name in this project (by revision), if any. */
-    Optional<RemoteImage> latestBuildImage(String project, String buildName);
-
     /**
-     * The same, for a cloud whose images are found through the variant's settings (OCI lists
-     * images per compartment, which the cloud config names).
+     * The newest image for a build name in this project (by revision), if any; {@code settings}
+     * are the variant's, for clouds that look where the config says (an OCI compartment, a GCP
+     * project).
      */
-    default Optional<RemoteImage> latestBuildImage(String project, String buildName, CloudSettings settings) {
-        return latestBuildImage(project, buildName);
-    }
+    Optional<RemoteImage> latestBuildImage(String project, String buildName, CloudSettings settings);
 
     /** Removes an image that was imported but never published (used by --revise), with its storage. */
     void removeImage(RemoteImage image);

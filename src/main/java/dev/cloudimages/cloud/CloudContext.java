@@ -12,4 +12,9 @@ import java.time.Duration;
 public record CloudContext(Log log, BuildClock clock, Duration pollInterval) {
 
     public static final Duration DEFAULT_POLL = Duration.ofSeconds(10);
+
+    /** The build's "now" to the second, ISO 8601 ("2026-11-18T00:00:00Z"): the imported/published tags. */
+    public String timestamp() {
+        return clock.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
 }

@@ -23,6 +23,11 @@ public record CloudSettings(String variantKey, String cloud, Map<String, Object>
         config = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(config));
     }
 
+    /** A variant's settings, for its own cloud. */
+    public static CloudSettings of(dev.cloudimages.config.ResolvedVariant variant) {
+        return new CloudSettings(variant.key(), dev.cloudimages.plan.VariantPlan.cloudOf(variant), variant.config());
+    }
+
     public Object value(String path) {
         Object current = config;
         for (String part : path.split("\\.")) {

@@ -9,13 +9,12 @@ import dev.cloudimages.plan.VariantPlan;
 import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildClock;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.ChildProcesses;
 import dev.cloudimages.support.Log;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -62,11 +61,7 @@ public final class CloudStep {
                 }
             }
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // shutting down: the hook runs
-            }
+            ChildProcesses.removeShutdownHook(hook);
         }
         summarise(imported, published, failed);
         return new Outputs(imported, published, failed);
@@ -76,7 +71,7 @@ public final class CloudStep {
                      Map<String, PublishResult> published) {
         CloudAdapter adapter = inputs.clouds().forCloud(variant.cloud()).adapter().orElseThrow();
         ImageIdentity identity = ImageIdentity.of(variant);
-        CloudSettings settings = new CloudSettings(variant.key(), variant.cloud(), variant.variant().config());
+        CloudSettings settings = CloudSettings.of(variant.variant());
         CloudContext context = new CloudContext(log, inputs.clock(),
                 settings.duration("poll_interval", CloudContext.DEFAULT_POLL));
         Path imageDir = localImages.dir(variant.cloud(), variant.buildName());
@@ -156,10 +151,8 @@ public final class CloudStep {
 
     private void summarise(Map<String, RemoteImage> imported, Map<String, PublishResult> published,
                            Map<String, String> failed) {
-        List<String> parts = new ArrayList<>();
-        parts.add("imported " + imported.size());
-        parts.add("published " + published.size());
-        log.info("Cloud step done: %s%s", String.join(", ", parts), failed.isEmpty() ? "" : ", " + failed.size() + " failed");
+        log.info("Cloud step done: imported %d, published %d%s", imported.size(), published.size(),
+                failed.isEmpty() ? "" : ", " + failed.size() + " failed");
         if (!failed.isEmpty()) {
             throw new BuildException(failed.size() + " variant(s) failed: " + String.join("; ", failed.entrySet().stream()
                     .map(e -> e.getKey() + ": " + e.getValue()).toList()));

@@ -1,5 +1,6 @@
 package dev.cloudimages.cloud;
 
+import dev.cloudimages.local.BuildSettings;
 import dev.cloudimages.local.HostTools;
 import dev.cloudimages.support.BuildException;
 
@@ -17,15 +18,14 @@ public final class DiskFiles {
     private DiskFiles() {
     }
 
-    /** qemu-img's name for one of the local step's formats. */
-    public static String qemuFormat(String format) {
-        return switch (format) {
-            case "qcow2" -> "qcow2";
-            case "vhd" -> "vpc";
-            case "raw" -> "raw";
-            default -> throw new BuildException("cannot convert a " + format + " image; use image_format qcow2, vhd or raw"
+    /** qemu-img's name for a local image that qemu-img can read (a tar.gz it cannot). */
+    static String qemuFormat(String format) {
+        String qemu = BuildSettings.qemuFormat(format);
+        if (qemu == null || format.equals("tar.gz")) {
+            throw new BuildException("cannot convert a " + format + " image; use image_format qcow2, vhd or raw"
                     + " for this cloud");
-        };
+        }
+        return qemu;
     }
 
     /**

@@ -22,7 +22,6 @@ public final class Rollback implements AutoCloseable {
 
     private final Log log;
     private final Deque<Undo> undo = new ArrayDeque<>();
-    private boolean committed;
 
     public Rollback(Log log) {
         this.log = log;
@@ -34,9 +33,8 @@ public final class Rollback implements AutoCloseable {
         undo.push(new Undo(what, action));
     }
 
-    /** The work succeeded: keep what was made (later undo steps may still be added and run). */
+    /** The work succeeded: keep what was made. */
     public synchronized void commit() {
-        committed = true;
         undo.clear();
     }
 
@@ -53,12 +51,13 @@ public final class Rollback implements AutoCloseable {
         }
     }
 
-    /** Runs every step that is always done, success or not (temporary objects and buckets). */
+    /**
+     * Undoes what is still recorded: everything after a failure, nothing after {@link #commit};
+     * a rollback never committed is how temporaries (objects, buckets) are always removed.
+     */
     @Override
     public synchronized void close() {
-        if (!committed) {
-            undo();
-        }
+        undo();
         OPEN.remove(this);
     }
 

@@ -1,5 +1,6 @@
 package dev.cloudimages.local;
 
+import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.ChildProcesses;
 import dev.cloudimages.support.Log;
 
@@ -155,24 +156,14 @@ final class Accelerator {
             } catch (IOException | dev.cloudimages.support.BuildException e) {
                 log.warn("%s probe could not copy the UEFI variables (%s); using TCG", accel.toUpperCase(Locale.ROOT),
                         e.getMessage());
-                deleteQuietly(vars);
+                AtomicFiles.deleteQuietly(vars);
                 return Probe.NOT_RUN;
             }
         }
         try {
             return run(probeCommand(arch, qemuBinary, kernel, accel, uefi, vars), accel);
         } finally {
-            deleteQuietly(vars);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                // a stray copy of the variable store in the cache is harmless
-            }
+            AtomicFiles.deleteQuietly(vars);
         }
     }
 

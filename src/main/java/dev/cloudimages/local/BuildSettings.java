@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The variant settings the local step reads, each checked in one place with a message naming the variant. */
-final class BuildSettings {
+public final class BuildSettings {
 
     /** image_format -> qemu-img output format; tar.gz is a raw disk.raw in a gzipped tar (as GCE imports). */
     static final Map<String, String> FORMATS = Map.of("qcow2", "qcow2", "vhd", "vpc", "raw", "raw",
@@ -15,7 +15,8 @@ final class BuildSettings {
     private BuildSettings() {
     }
 
-    static String qemuFormat(String format) {
+    /** qemu-img's name for one of the local step's image formats (tar.gz: its raw disk.raw). */
+    public static String qemuFormat(String format) {
         return FORMATS.get(format);
     }
 

@@ -72,11 +72,6 @@ public final class LocalBuildStep {
         this.log = log;
     }
 
-    public Outputs run(Inputs inputs) {
-        return run(inputs, LocalPreflight.check(inputs.plan().with(Action.BUILD), inputs.workDir(),
-                inputs.varsFiles(), inputs.env(), inputs.parallel(), log));
-    }
-
     /** Builds what the plan says, with the host already checked by {@link LocalPreflight}. */
     public Outputs run(Inputs inputs, LocalPreflight.Checked checked) {
         List<VariantPlan> builds = inputs.plan().with(Action.BUILD);

@@ -88,7 +88,7 @@ public final class Planner {
         boolean asksCloud = step != Step.LOCAL;
         Optional<CloudAdapter> adapter = asksCloud ? adapter(cloud, warnedClouds) : Optional.empty();
         Optional<RemoteImage> remote = adapter.flatMap(a -> a.latestBuildImage(project, buildName,
-                new dev.cloudimages.cloud.CloudSettings(variant.key(), cloud, variant.config())));
+                dev.cloudimages.cloud.CloudSettings.of(variant)));
         LocalImages.Inspection found = localImages.inspect(cloud, buildName);
         LocalImages.Inspection local = found;
         int revision = remote.map(RemoteImage::revision)

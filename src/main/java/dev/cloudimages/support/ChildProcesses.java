@@ -159,14 +159,10 @@ public final class ChildProcesses {
         }
     }
 
-    /** A hook that stops all children when the JVM shuts down; remove it when the work is done. */
-    public static Thread installShutdownHook() {
-        return installShutdownHook(() -> { }, () -> { });
-    }
-
     /**
-     * As {@link #installShutdownHook()}, running {@code announce} first and {@code cleanUp} once the
-     * children are stopped (one hook, because the JVM runs separate hooks in no particular order).
+     * A hook that stops all children when the JVM shuts down, running {@code announce} first and
+     * {@code cleanUp} once the children are stopped (one hook, because the JVM runs separate hooks
+     * in no particular order); remove it when the work is done.
      */
     public static Thread installShutdownHook(Runnable announce, Runnable cleanUp) {
         Thread hook = new Thread(() -> {

@@ -14,9 +14,18 @@ public final class Digests {
     private Digests() {
     }
 
+    /** A fresh digest of an algorithm every JDK has ("SHA-256", "SHA-512", "MD5"). */
+    public static MessageDigest newDigest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String hex(Path file, String algorithm) {
         try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance(algorithm);
+            MessageDigest digest = newDigest(algorithm);
             byte[] buffer = new byte[1 << 16];
             int read;
             while ((read = in.read(buffer)) >= 0) {
@@ -25,8 +34,6 @@ public final class Digests {
             return HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {
             throw new BuildException("cannot read " + file + ": " + AtomicFiles.describe(e));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

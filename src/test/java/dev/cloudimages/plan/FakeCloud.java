@@ -54,7 +54,8 @@ final class FakeCloud implements CloudAdapter {
     }
 
     @Override
-    public Optional<RemoteImage> latestBuildImage(String project, String buildName) {
+    public Optional<RemoteImage> latestBuildImage(String project, String buildName,
+                                                  dev.cloudimages.cloud.CloudSettings settings) {
         return images.stream().filter(i -> i.buildName().equals(buildName))
                 .max(Comparator.comparingInt(RemoteImage::revision));
     }

@@ -7,6 +7,7 @@ import dev.cloudimages.cloud.PublishJob;
 import dev.cloudimages.cloud.PublishResult;
 import dev.cloudimages.cloud.PublishResult.RegionOutcome;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Digests;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Image;
@@ -123,7 +124,7 @@ final class AmiPublisher {
                 done.add("deprecation " + deprecateAt.get());
             }
             if (!AwsTags.map(image.tags()).containsKey(ImageIdentity.PUBLISHED)) {
-                String now = iso(context.clock().now());
+                String now = context.timestamp();
                 ec2.createTags(b -> b.resources(snapshots(image, id)).tags(AwsTags.list(Map.of(ImageIdentity.PUBLISHED, now))));
                 done.add("published");
             }
@@ -244,7 +245,7 @@ final class AmiPublisher {
 
     private void markPublished(String home, Image source, CloudContext context) {
         if (!AwsTags.map(source.tags()).containsKey(ImageIdentity.PUBLISHED)) {
-            String now = iso(context.clock().now());
+            String now = context.timestamp();
             session.ec2(home).createTags(b -> b.resources(snapshots(source, source.imageId()))
                     .tags(AwsTags.list(Map.of(ImageIdentity.PUBLISHED, now))));
         }
@@ -304,16 +305,7 @@ final class AmiPublisher {
         }
     }
 
-    static String iso(Instant instant) {
-        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
-    }
-
     private static byte[] sha256(String text) {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.newDigest("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

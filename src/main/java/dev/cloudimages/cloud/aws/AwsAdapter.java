@@ -2,6 +2,7 @@ package dev.cloudimages.cloud.aws;
 
 import dev.cloudimages.cloud.CloudAdapter;
 import dev.cloudimages.cloud.CloudContext;
+import dev.cloudimages.cloud.CloudSettings;
 import dev.cloudimages.cloud.DiskFiles;
 import dev.cloudimages.cloud.ImageIdentity;
 import dev.cloudimages.cloud.ImportJob;
@@ -56,7 +57,7 @@ final class AwsAdapter implements CloudAdapter {
     }
 
     @Override
-    public Optional<RemoteImage> latestBuildImage(String project, String buildName) {
+    public Optional<RemoteImage> latestBuildImage(String project, String buildName, CloudSettings settings) {
         String region = session.region();
         try {
             List<Image> images = session.ec2(region).describeImages(b -> b.owners("self").filters(
@@ -117,7 +118,7 @@ final class AwsAdapter implements CloudAdapter {
                         () -> session.ec2(session.region()).deleteSnapshot(b -> b.snapshotId(snapshot)));
             }
             Image image = new AmiRegistrar(session, context.log()).register(snapshotId, identity, register,
-                    AmiPublisher.iso(context.clock().now()), timeout, context.pollInterval(), rollback);
+                    context.timestamp(), timeout, context.pollInterval(), rollback);
             rollback.commit();
             return AwsTags.remote(image, session.region());
         }

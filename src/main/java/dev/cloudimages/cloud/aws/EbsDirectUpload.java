@@ -5,6 +5,7 @@ import dev.cloudimages.cloud.Polling;
 import dev.cloudimages.cloud.Rollback;
 import dev.cloudimages.cloud.TransferProgress;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Digests;
 import dev.cloudimages.support.Log;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -22,7 +23,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -47,8 +47,11 @@ final class EbsDirectUpload {
     private static final long GIB = 1L << 30;
     private static final int BLOCK_ATTEMPTS = 5;
 
-    /** What the upload sent: for the log and the benchmark. */
-    record Sent(String snapshotId, long blocks, long bytes) {
+    /**
+     * What the upload sent: for the log and the benchmark; {@code checksum} is the LINEAR aggregate
+     * (the SHA-256 of the blocks' digests in block order) that CompleteSnapshot carries.
+     */
+    record Sent(String snapshotId, long blocks, long bytes, String checksum) {
     }
 
     private final AwsSession session;
@@ -85,9 +88,8 @@ final class EbsDirectUpload {
             log.info("[%s] uploading %s to snapshot %s in %s (%d GiB volume, %d at a time)", identity.variantKey(),
                     raw.getFileName(), snapshotId, region, volumeGiB, concurrency);
             Sent sent = sendBlocks(file, size, ebs, snapshotId, identity, concurrency, deadline, timeout);
-            String checksum = Base64.getEncoder().encodeToString(aggregate.digest());
             ebs.completeSnapshot(b -> b.snapshotId(snapshotId).changedBlocksCount((int) sent.blocks())
-                    .checksum(checksum).checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                    .checksum(sent.checksum()).checksumAlgorithm(ChecksumAlgorithm.SHA256)
                     .checksumAggregationMethod(ChecksumAggregationMethod.LINEAR));
             waitCompleted(ec2, snapshotId, identity, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), poll);
             return sent;
@@ -98,12 +100,10 @@ final class EbsDirectUpload {
         }
     }
 
-    /** Per-block digests in block order: the LINEAR aggregate is the SHA-256 of them concatenated. */
-    private MessageDigest aggregate;
-
     private Sent sendBlocks(FileChannel file, long size, EbsClient ebs, String snapshotId, ImageIdentity identity,
                             int concurrency, long deadline, Duration timeout) throws IOException {
-        aggregate = sha256();
+        // the blocks' digests in block order: the LINEAR aggregate is the SHA-256 of them concatenated
+        MessageDigest aggregate = sha256();
         TransferProgress progress = TransferProgress.every5s(log, "[" + identity.variantKey() + "] snapshot upload",
                 size);
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
@@ -153,7 +153,7 @@ final class EbsDirectUpload {
                 await(upload);
             }
             progress.finish();
-            return new Sent(snapshotId, blocks, bytes);
+            return new Sent(snapshotId, blocks, bytes, Base64.getEncoder().encodeToString(aggregate.digest()));
         } finally {
             pool.shutdownNow();
         }
@@ -233,10 +233,6 @@ final class EbsDirectUpload {
     }
 
     private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.newDigest("SHA-256");
     }
 }

@@ -16,7 +16,6 @@ import dev.cloudimages.cloud.Rollback;
 import dev.cloudimages.support.BuildException;
 
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -64,11 +63,6 @@ final class GcpAdapter implements CloudAdapter {
         return found;
     }
 
-    @Override
-    public Optional<RemoteImage> latestBuildImage(String project, String buildName) {
-        return latestBuildImage(session, project, buildName);
-    }
-
     private static Optional<RemoteImage> latestBuildImage(GcpSession session, String project, String buildName) {
         String filter = "labels." + ImageIdentity.BUILD_NAME + " = \"" + GcpLabels.value(buildName) + "\" AND labels."
                 + ImageIdentity.PROJECT + " = \"" + GcpLabels.value(project) + "\"";
@@ -110,7 +104,7 @@ final class GcpAdapter implements CloudAdapter {
         }
         String object = job.settings().string("import.prefix", "") + image.imageName() + ".tar.gz";
         Map<String, String> labels = GcpLabels.of(identity, Map.of(ImageIdentity.IMPORTED,
-                context.clock().now().truncatedTo(ChronoUnit.SECONDS).toString()));
+                context.timestamp()));
         ImageCreator creator = new ImageCreator(session, context.log());
         removeLeftover(session, creator, image, context, identity);
         try (Rollback temporaries = new Rollback(context.log()); Rollback rollback = new Rollback(context.log())) {

@@ -9,6 +9,7 @@ import com.google.cloud.storage.StorageException;
 import dev.cloudimages.cloud.Rollback;
 import dev.cloudimages.cloud.TransferProgress;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Digests;
 import dev.cloudimages.support.Log;
 
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.zip.CRC32C;
 
@@ -97,12 +97,7 @@ final class GcsUpload {
 
         static Checksums of(Path file) {
             CRC32C crc = new CRC32C();
-            MessageDigest md5;
-            try {
-                md5 = MessageDigest.getInstance("MD5");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            MessageDigest md5 = Digests.newDigest("MD5");
             long size = 0;
             try (InputStream in = Files.newInputStream(file)) {
                 byte[] buffer = new byte[1 << 20];

@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,8 +66,7 @@ final class ImagePublisher {
             if (!image.getLabelsMap().containsKey(ImageIdentity.PUBLISHED)) {
                 Image current = session.images().get(session.project(), name);
                 Map<String, String> labels = new LinkedHashMap<>(current.getLabelsMap());
-                labels.put(ImageIdentity.PUBLISHED, GcpLabels.value(context.clock().now()
-                        .truncatedTo(ChronoUnit.SECONDS).toString()));
+                labels.put(ImageIdentity.PUBLISHED, GcpLabels.value(context.timestamp()));
                 Operation started = session.images().setLabelsCallable().call(SetLabelsImageRequest.newBuilder()
                         .setProject(session.project()).setResource(name)
                         .setGlobalSetLabelsRequestResource(GlobalSetLabelsRequest.newBuilder().putAllLabels(labels)

@@ -18,6 +18,7 @@ import com.oracle.bmc.objectstorage.requests.UploadPartRequest;
 import dev.cloudimages.cloud.Rollback;
 import dev.cloudimages.cloud.TransferProgress;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.Digests;
 import dev.cloudimages.support.Log;
 
 import java.io.ByteArrayInputStream;
@@ -25,8 +26,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -170,10 +169,6 @@ final class ObjectUpload {
     }
 
     private static byte[] md5(byte[] data) {
-        try {
-            return MessageDigest.getInstance("MD5").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.newDigest("MD5").digest(data);
     }
 }

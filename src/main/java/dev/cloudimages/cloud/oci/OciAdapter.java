@@ -47,12 +47,6 @@ final class OciAdapter implements CloudAdapter {
     }
 
     @Override
-    public Optional<RemoteImage> latestBuildImage(String project, String buildName) {
-        // without the variant's settings the only compartment known is the profile's tenancy
-        return session.tenancy().flatMap(compartment -> latest(compartment, project, buildName));
-    }
-
-    @Override
     public Optional<RemoteImage> latestBuildImage(String project, String buildName, CloudSettings settings) {
         String compartment = settings.string("import.compartment", session.tenancy().orElse(null));
         return compartment == null ? Optional.empty() : latest(compartment, project, buildName);
@@ -105,7 +99,7 @@ final class OciAdapter implements CloudAdapter {
             Image image = images.create(region, source, identity.imageName(), OciTags.of(identity, Map.of()), settings,
                     settings.importTimeout(), context.pollInterval(), rollback);
             // marked imported last: an image without the mark is one a run did not finish
-            image = images.tag(region, image, Map.of(ImageIdentity.IMPORTED, OciPublisher.iso(context.clock().now()),
+            image = images.tag(region, image, Map.of(ImageIdentity.IMPORTED, context.timestamp(),
                     OciTags.SOURCE_ID, image.getId(), OciTags.SOURCE_REGION, region));
             rollback.commit();
             return OciTags.remote(image, region);

@@ -16,7 +16,6 @@ import dev.cloudimages.support.BuildException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,10 +42,6 @@ final class OciPublisher {
         this.objects = new ObjectUpload(session, context.log());
     }
 
-    static String iso(Instant instant) {
-        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
-    }
-
     PublishResult publish(PublishJob job) {
         ImageIdentity identity = job.identity();
         OciSettings settings = OciSettings.of(identity, job.settings(), session);
@@ -60,7 +55,7 @@ final class OciPublisher {
                         + " (use access.PUBLIC for a download URL)");
             }
         });
-        String now = iso(context.clock().now());
+        String now = context.timestamp();
         Image source = images.get(home, job.source().id());
         Map<String, String> regionTags = OciTags.of(identity, Map.of(ImageIdentity.IMPORTED, OciTags.of(source)
                 .getOrDefault(ImageIdentity.IMPORTED, now), OciTags.SOURCE_ID, source.getId(), OciTags.SOURCE_REGION, home,
@@ -175,7 +170,7 @@ final class OciPublisher {
             url = par.url();
             images.tag(session.region(), images.get(session.region(), source.getId()), Map.of(OciTags.PUBLIC_URL, url,
                     OciTags.PUBLIC_PAR, par.id()));
-            context.log().info("[%s] public download of the image until %s: %s", identity.variantKey(), iso(until), url);
+            context.log().info("[%s] public download of the image until %s: %s", identity.variantKey(), until.truncatedTo(ChronoUnit.SECONDS), url);
         }
         return "public (access.PUBLIC): the QCOW2 image can be downloaded until its end of life from " + url;
     }

@@ -96,7 +96,7 @@ class AwsImportTest {
         assertFalse(tags.containsKey("published"));
         assertFalse(Files.exists(dir.resolve("scratch")), "the raw conversion is removed");
         assertTrue(fixture.log().contains("snapshot upload:"), fixture.log());
-        assertEquals(fixture.adapter().latestBuildImage("cloudimages-test", AwsFixture.BUILD).orElseThrow().id(),
+        assertEquals(fixture.adapter().latestBuildImage("cloudimages-test", AwsFixture.BUILD, AwsFixture.settings(Map.of())).orElseThrow().id(),
                 ami.id(), "the plan finds it");
     }
 
@@ -222,7 +222,7 @@ class AwsImportTest {
     void wrongCredentialsAreAccessDeniedInOneLine() throws Exception {
         fixture.env.put("AWS_ACCESS_KEY_ID", "AKIDWRONG");
         BuildException failure = assertThrows(BuildException.class,
-                () -> fixture.adapter().latestBuildImage("cloudimages-test", AwsFixture.BUILD));
+                () -> fixture.adapter().latestBuildImage("cloudimages-test", AwsFixture.BUILD, AwsFixture.settings(Map.of())));
         assertTrue(failure.getMessage().startsWith("aws: access denied while reading the images of "
                 + AwsFixture.BUILD + " (profile 'default' in us-east-1): AuthFailure"), failure.getMessage());
         assertFalse(failure.getMessage().contains(fixture.aws.secretAccessKey()));

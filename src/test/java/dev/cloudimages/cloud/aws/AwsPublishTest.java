@@ -81,7 +81,7 @@ class AwsPublishTest {
             }
         }
         assertEquals(List.of(), fixture.aws.images("ap-east-1"));
-        assertTrue(fixture.adapter().latestBuildImage("cloudimages-test", AwsFixture.BUILD).orElseThrow().published());
+        assertTrue(fixture.adapter().latestBuildImage("cloudimages-test", AwsFixture.BUILD, AwsFixture.settings(Map.of())).orElseThrow().published());
     }
 
     @Test

@@ -74,11 +74,11 @@ class GcpImportTest {
         assertTrue(sessionStart.hasNonNull("crc32c") && sessionStart.hasNonNull("md5Hash"), sessionStart.toString());
         assertTrue(fixture.log().contains("upload to gs://" + FakeGcp.BUCKET), fixture.log());
 
-        RemoteImage latest = fixture.adapter().latestBuildImage("cloudimages-test", GcpFixture.BUILD).orElseThrow();
+        RemoteImage latest = fixture.adapter().latestBuildImage("cloudimages-test", GcpFixture.BUILD, GcpFixture.settings(Map.of())).orElseThrow();
         assertEquals(GcpFixture.IMAGE, latest.id());
         assertEquals(0, latest.revision());
         assertEquals("2028-05-01", latest.endOfLife());
-        assertTrue(fixture.adapter().latestBuildImage("other-project", GcpFixture.BUILD).isEmpty());
+        assertTrue(fixture.adapter().latestBuildImage("other-project", GcpFixture.BUILD, GcpFixture.settings(Map.of())).isEmpty());
     }
 
     @Test

@@ -70,7 +70,7 @@ class GcpPublishTest {
         assertTrue(image.path("labels").has("published"));
         assertEquals("test-3_24_1-x86_64-uefi", image.path("labels").path("build_name").asText(),
                 "the identity labels are kept");
-        assertTrue(fixture.adapter().latestBuildImage("cloudimages-test", GcpFixture.BUILD).orElseThrow().published());
+        assertTrue(fixture.adapter().latestBuildImage("cloudimages-test", GcpFixture.BUILD, GcpFixture.settings(Map.of())).orElseThrow().published());
     }
 
     @Test
