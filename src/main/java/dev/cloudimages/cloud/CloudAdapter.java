@@ -27,7 +27,9 @@ public interface CloudAdapter {
 
     /**
      * Imports a local image and registers it; on failure (or interrupt) removes whatever this call
-     * made before it throws.
+     * made before it throws. It first removes what the job's journal lists (left by an earlier
+     * run of this build killed outright), saying so, and writes down in the journal each thing
+     * before it makes it, crossing it off once removed or kept.
      */
     RemoteImage importImage(ImportJob job, CloudContext context);
 

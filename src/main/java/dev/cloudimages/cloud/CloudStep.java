@@ -85,7 +85,9 @@ public final class CloudStep {
             Path scratch = inputs.workDir().resolve("build").resolve(variant.cloud()).resolve(variant.buildName())
                     .resolve("import");
             RemoteImage image = adapter.importImage(new ImportJob(identity, imageDir.resolve(record.file()),
-                    record.format(), record.size(), record.sha256(), settings, scratch), context);
+                    record.format(), record.size(), record.sha256(), settings, scratch,
+                    ImportJournal.at(ImportJournal.fileFor(inputs.workDir(), variant.cloud(), variant.buildName()))),
+                    context);
             imported.put(variant.key(), image);
             writeRecord(imageDir.resolve(IMPORTED), importedRecord(variant, image));
             log.info("[%s] imported as %s in %s", variant.key(), image.id(), image.region());
