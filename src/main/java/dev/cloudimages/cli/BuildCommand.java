@@ -1,5 +1,6 @@
 package dev.cloudimages.cli;
 
+import dev.cloudimages.plan.Action;
 import dev.cloudimages.support.BuildClock;
 import dev.cloudimages.support.Log;
 import picocli.CommandLine;
@@ -23,9 +24,11 @@ import java.util.List;
         commandListHeading = "%nSteps:%n",
         usageHelpAutoWidth = true,
         description = {"Turns layered HOCON configs into cloud VM images and ships them to the clouds.",
-                "A later step implies the earlier ones: configs -> state -> local -> import -> publish."},
-        subcommands = {ConfigsCommand.class, StateCommand.class, LocalCommand.class, ImportCommand.class,
-                PublishCommand.class})
+                "A later step implies the earlier ones: configs -> state -> local -> upload -> import -> sign"
+                        + " -> publish (upload and sign only for variants with a storage_url).",
+                "Exit status: 0 done, 1 failed, 2 usage error, 75 another machine holds the work (try again)."},
+        subcommands = {ConfigsCommand.class, StateCommand.class, RollbackCommand.class, LocalCommand.class,
+                UploadCommand.class, ImportCommand.class, SignCommand.class, PublishCommand.class})
 public class BuildCommand implements Runnable {
 
     private final CliContext context;
@@ -67,6 +70,10 @@ public class BuildCommand implements Runnable {
             description = "additional tunables file(s) for the builder VM")
     List<Path> vars = new ArrayList<>();
 
+    @Option(names = "--disable", arity = "1..*", paramLabel = "STEP", scope = ScopeType.INHERIT,
+            description = "leave out these steps: import, sign, publish (disabling import disables publish)")
+    List<String> disable = new ArrayList<>();
+
     public BuildCommand(CliContext context) {
         this.context = context;
     }
@@ -98,10 +105,20 @@ public class BuildCommand implements Runnable {
         if (parallel < 1) {
             throw new CommandLine.ParameterException(commandLine, "--parallel must be 1 or more, got " + parallel);
         }
+        java.util.Set<Action> disabled = java.util.EnumSet.noneOf(Action.class);
+        for (String step : disable) {
+            switch (step) {
+                case "import" -> disabled.addAll(List.of(Action.IMPORT, Action.PUBLISH));
+                case "sign" -> disabled.add(Action.SIGN);
+                case "publish" -> disabled.add(Action.PUBLISH);
+                default -> throw new CommandLine.ParameterException(commandLine,
+                        "--disable takes import, sign or publish, got '" + step + "'");
+            }
+        }
         return new BuildOptions(debug, clean, revise,
                 customDirs.stream().map(d -> context.projectDir().resolve(d).normalize()).toList(),
                 unique(skip), unique(only), parallel,
-                varsFiles.stream().map(f -> context.projectDir().resolve(f).normalize()).toList());
+                varsFiles.stream().map(f -> context.projectDir().resolve(f).normalize()).toList(), disabled);
     }
 
     /** The console log for this run; colour only on a terminal and without --no-color or NO_COLOR. */

@@ -14,6 +14,8 @@ public final class Cli {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int USAGE = 2;
+    /** EX_TEMPFAIL (sysexits.h): another machine holds the work; try again later. */
+    public static final int TEMPORARY = 75;
 
     private Cli() {
     }
@@ -37,9 +39,11 @@ public final class Cli {
         });
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
             Log log = top.log();
-            if (e instanceof BuildException) {
+            if (e instanceof BuildException failure) {
                 // values quoted in a message may hold newlines; an error stays one line
                 log.error("%s", e.getMessage().replace("\n", "\\n"));
+                log.debugTrace(e);
+                return failure.exitCode();
             } else {
                 log.error("internal error: %s%s", e.getClass().getSimpleName(),
                         e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' ')

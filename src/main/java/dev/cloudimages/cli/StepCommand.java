@@ -13,6 +13,11 @@ import dev.cloudimages.plan.Plan;
 import dev.cloudimages.plan.Revisions;
 import dev.cloudimages.plan.PlanStep;
 import dev.cloudimages.plan.Step;
+import dev.cloudimages.release.Leases;
+import dev.cloudimages.release.ReleaseStores;
+import dev.cloudimages.release.RollbackStep;
+import dev.cloudimages.release.StoreRelease;
+import dev.cloudimages.store.ArtifactStores;
 import dev.cloudimages.support.WorkLock;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -54,14 +59,47 @@ abstract class StepCommand implements Callable<Integer> {
         return clouds;
     }
 
-    /** import and publish: plan, build what has no current local image, then import and publish. */
+    private ReleaseStores stores;
+
+    ReleaseStores stores() {
+        if (stores == null) {
+            stores = new ReleaseStores(ArtifactStores.shipped(build.context().env()));
+        }
+        return stores;
+    }
+
+    /**
+     * upload, import, sign and publish: plan, take the store's leases, build what is neither here
+     * nor in the store, upload, then the cloud work with the store's hooks.
+     */
     int buildAndShip(BuildOptions options, Step step) {
         Plan plan = plan(options, step);
-        buildLocally(plan, options);
-        if (!plan.nothingToDo()) {
-            new CloudStep(build.log()).run(new CloudStep.Inputs(plan, workDir(), clouds(), build.clock()));
+        if (plan.nothingToDo()) {
+            return Cli.OK;
+        }
+        try (Leases ignored = Leases.acquire(plan, stores(), build.context().env(), build.log(), false)) {
+            buildLocally(plan, options);
+            StoreRelease release = new StoreRelease(stores(), build.clock(), build.context().env(), build.log());
+            if (!plan.with(Action.UPLOAD).isEmpty()) {
+                release.upload(plan, localImages());
+            }
+            if (step.wanted().contains(Action.IMPORT)) {
+                new CloudStep(build.log()).run(new CloudStep.Inputs(plan, workDir(), clouds(), build.clock(), release));
+            }
         }
         return Cli.OK;
+    }
+
+    /** rollback: the plan shows what exists; the step removes what is not published. */
+    int rollback(BuildOptions options) {
+        Plan plan = plan(options, Step.ROLLBACK);
+        try (Leases ignored = Leases.acquire(plan, stores(), build.context().env(), build.log(), true)) {
+            return new RollbackStep(build.log()).run(plan, localImages(), stores(), clouds());
+        }
+    }
+
+    LocalImages localImages() {
+        return new LocalImages(workDir().resolve("images"));
     }
 
     /**
@@ -72,7 +110,7 @@ abstract class StepCommand implements Callable<Integer> {
         CliContext context = build.context();
         LocalPreflight.Checked checked = LocalPreflight.check(plan.with(Action.BUILD), workDir(), options.vars(),
                 context.env(), options.parallel(), build.log());
-        Revisions.apply(plan, new LocalImages(workDir().resolve("images")), clouds(), build.log());
+        Revisions.apply(plan, localImages(), stores(), clouds(), build.log());
         new LocalBuildStep(build.log()).run(new LocalBuildStep.Inputs(plan, workDir(), options.vars(),
                 options.parallel(), options.debug(), context.env(), build.clock()), checked);
     }
@@ -95,9 +133,9 @@ abstract class StepCommand implements Callable<Integer> {
         ConfigsStep.Outputs configs = configs(options);
         Plan plan = new PlanStep(build.log(), build.context().out()).run(new PlanStep.Inputs(
                 configs.resolution().variants(), step, options.revise(), options.only(), options.skip(), workDir(), clouds(),
-                BuilderResources.hashInputs(), build.clock())).plan();
+                BuilderResources.hashInputs(), build.clock(), stores(), options.disabled())).plan();
         for (Action action : List.of(Action.PUBLISH, Action.IMPORT)) {
-            if (step != Step.STATE && step.wanted().contains(action)) {
+            if (step != Step.STATE && step.wanted().contains(action) && !options.disabled().contains(action)) {
                 CloudSteps.requireAdapters(plan, clouds(), action);
             }
         }

@@ -26,7 +26,11 @@ import java.util.Optional;
  */
 public final class CloudStep {
 
-    public record Inputs(Plan plan, Path workDir, CloudAdapters clouds, BuildClock clock) {
+    public record Inputs(Plan plan, Path workDir, CloudAdapters clouds, BuildClock clock, ReleaseHooks hooks) {
+
+        public Inputs(Plan plan, Path workDir, CloudAdapters clouds, BuildClock clock) {
+            this(plan, workDir, clouds, clock, ReleaseHooks.LOCAL_ONLY);
+        }
     }
 
     public record Outputs(Map<String, RemoteImage> imported, Map<String, PublishResult> published,
@@ -50,7 +54,7 @@ public final class CloudStep {
         Thread hook = Rollback.installShutdownHook();
         try {
             for (VariantPlan variant : inputs.plan().variants()) {
-                if (!variant.has(Action.IMPORT) && !variant.has(Action.PUBLISH)) {
+                if (!variant.has(Action.IMPORT) && !variant.has(Action.SIGN) && !variant.has(Action.PUBLISH)) {
                     continue;
                 }
                 try {
@@ -77,10 +81,7 @@ public final class CloudStep {
         Path imageDir = localImages.dir(variant.cloud(), variant.buildName());
         Optional<RemoteImage> remote = variant.remote().flatMap(VariantPlan.RemoteState::image);
         if (variant.has(Action.IMPORT)) {
-            LocalImages.Inspection local = localImages.inspect(variant.cloud(), variant.buildName(), variant.inputHash());
-            LocalImages.Record record = local.record().filter(r -> local.status() == LocalImages.Status.CURRENT)
-                    .orElseThrow(() -> new BuildException("no current local image to import at " + imageDir
-                            + " (" + local.status().name().toLowerCase(java.util.Locale.ROOT) + "); run './build local' first"));
+            LocalImages.Record record = inputs.hooks().localImage(variant, localImages);
             log.info("[%s] importing %s into %s (%s)", variant.key(), record.file(), variant.cloud(), adapter.describe());
             Path scratch = inputs.workDir().resolve("build").resolve(variant.cloud()).resolve(variant.buildName())
                     .resolve("import");
@@ -91,7 +92,11 @@ public final class CloudStep {
             imported.put(variant.key(), image);
             writeRecord(imageDir.resolve(IMPORTED), importedRecord(variant, image));
             log.info("[%s] imported as %s in %s", variant.key(), image.id(), image.region());
+            inputs.hooks().imported(variant, image);
             remote = Optional.of(image);
+        }
+        if (variant.has(Action.SIGN)) {
+            inputs.hooks().sign(variant, localImages);
         }
         if (variant.has(Action.PUBLISH)) {
             RemoteImage source = remote.orElseThrow(() -> new BuildException("no imported image of "
@@ -100,6 +105,7 @@ public final class CloudStep {
             result.notes().forEach(note -> log.warn("[%s] %s", variant.key(), note));
             published.put(variant.key(), result);
             writeRecord(imageDir.resolve(PUBLISHED), publishedRecord(variant, source, result));
+            inputs.hooks().published(variant, result);
             if (!result.failures().isEmpty()) {
                 throw new BuildException("publishing failed in " + result.failures().size() + " of "
                         + result.regions().size() + " region(s): " + String.join("; ", result.failures().stream()

@@ -25,8 +25,20 @@ public final class ImageNames {
     }
 
     public static String imageName(ResolvedVariant variant, int revision) {
+        return imageNameWith(variant, Integer.toString(revision));
+    }
+
+    /** Matches the image names of every revision of the variant's build; group 1 is the revision. */
+    public static java.util.regex.Pattern revisions(ResolvedVariant variant, String suffix) {
+        String marker = "\u0000";
+        String[] parts = imageNameWith(variant, marker).split(marker, -1);
+        return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(parts[0]) + "(0|[1-9][0-9]{0,8})"
+                + java.util.regex.Pattern.quote(parts[1] + suffix));
+    }
+
+    private static String imageNameWith(ResolvedVariant variant, String revision) {
         String name = name(variant);
-        return name.contains(REVISION) ? name.replace(REVISION, Integer.toString(revision)) : name + "-r" + revision;
+        return name.contains(REVISION) ? name.replace(REVISION, revision) : name + "-r" + revision;
     }
 
     private static String name(ResolvedVariant variant) {

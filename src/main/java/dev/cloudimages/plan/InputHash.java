@@ -34,7 +34,8 @@ public final class InputHash {
      * every image stale each day; and config_key and image_key, labels made of values already hashed.
      */
     static final Set<String> NOT_HASHED = Set.of("access", "regions", "cloud_region_url", "cloud_launch_url",
-            "encrypted", "end_of_life", "import", "publish", "poll_interval", "config_key", "image_key");
+            "encrypted", "end_of_life", "import", "publish", "poll_interval", "config_key", "image_key",
+            "storage_url", "signing_cmd");
 
     /** A named input of the builder itself. */
     public record BuilderInput(String name, byte[] content) {

@@ -25,7 +25,15 @@ public final class PlanStep {
 
     public record Inputs(List<ResolvedVariant> variants, Step step, boolean revise, List<String> only,
                          List<String> skip, Path workDir, CloudAdapters clouds,
-                         List<InputHash.BuilderInput> builderInputs, BuildClock clock) {
+                         List<InputHash.BuilderInput> builderInputs, BuildClock clock,
+                         StoredImages storedImages, java.util.Set<Action> disabled) {
+
+        public Inputs(List<ResolvedVariant> variants, Step step, boolean revise, List<String> only,
+                      List<String> skip, Path workDir, CloudAdapters clouds,
+                      List<InputHash.BuilderInput> builderInputs, BuildClock clock) {
+            this(variants, step, revise, only, skip, workDir, clouds, builderInputs, clock, StoredImages.NONE,
+                    java.util.Set.of());
+        }
     }
 
     public record Outputs(Plan plan, Path actionsYaml) {
@@ -52,9 +60,10 @@ public final class PlanStep {
         }
         log.info("Planning %s for %d variant(s)%s", inputs.step().label(), selected.size(),
                 inputs.revise() ? " with --revise" : "");
-        Planner planner = new Planner(new LocalImages(inputs.workDir().resolve("images")), inputs.clouds(),
-                new InputHash(inputs.workDir().resolve("scripts"), inputs.builderInputs()), inputs.clock(), log);
-        Plan plan = planner.plan(selected, inputs.step(), inputs.revise());
+        Planner planner = new Planner(new LocalImages(inputs.workDir().resolve("images")), inputs.storedImages(),
+                inputs.clouds(), new InputHash(inputs.workDir().resolve("scripts"), inputs.builderInputs()),
+                inputs.clock(), log);
+        Plan plan = planner.plan(selected, inputs.step(), inputs.revise(), inputs.disabled());
 
         Path yaml = inputs.workDir().resolve("actions.yaml");
         ConfigsYaml.replaceReport(yaml, render(plan), log);
@@ -64,6 +73,20 @@ public final class PlanStep {
             log.info("Nothing to do: every selected variant is up to date for '%s'", inputs.step().label());
         }
         return new Outputs(plan, yaml);
+    }
+
+    /** What the store says of the plan's revision: which steps are done, and the ids per region. */
+    private static Map<String, Object> storedSummary(dev.cloudimages.release.ImageMetadata stored) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("name", stored.name());
+        summary.put("uploaded", stored.uploaded());
+        summary.put("imported", stored.imported());
+        summary.put("import_id", stored.importId());
+        summary.put("signed", stored.signed());
+        summary.put("published", stored.published());
+        summary.put("artifacts", stored.artifacts());
+        summary.values().removeIf(java.util.Objects::isNull);
+        return summary;
     }
 
     static String render(Plan plan) {
@@ -79,6 +102,8 @@ public final class PlanStep {
             entry.put("local", variant.local().name().toLowerCase(java.util.Locale.ROOT));
             entry.put("remote", variant.remote().map(VariantPlan.RemoteState::describe).orElse("unknown"));
             entry.put("input_hash", variant.inputHash());
+            variant.store().ifPresent(store -> entry.put("store", store));
+            variant.stored().ifPresent(stored -> entry.put("stored", storedSummary(stored)));
             entry.put("why", String.join("; ", variant.why()));
             document.put(variant.key(), entry);
         }

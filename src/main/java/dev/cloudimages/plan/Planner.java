@@ -5,6 +5,8 @@ import dev.cloudimages.cloud.CloudAdapter;
 import dev.cloudimages.cloud.CloudAdapters;
 import dev.cloudimages.cloud.RemoteImage;
 import dev.cloudimages.config.ResolvedVariant;
+import dev.cloudimages.release.ImageMetadata;
+import dev.cloudimages.release.SigningCommand;
 import dev.cloudimages.support.BuildClock;
 import dev.cloudimages.support.Log;
 
@@ -24,13 +26,20 @@ import java.util.TreeSet;
 public final class Planner {
 
     private final LocalImages localImages;
+    private final StoredImages storedImages;
     private final CloudAdapters clouds;
     private final InputHash inputHash;
     private final BuildClock clock;
     private final Log log;
 
     public Planner(LocalImages localImages, CloudAdapters clouds, InputHash inputHash, BuildClock clock, Log log) {
+        this(localImages, StoredImages.NONE, clouds, inputHash, clock, log);
+    }
+
+    public Planner(LocalImages localImages, StoredImages storedImages, CloudAdapters clouds, InputHash inputHash,
+                   BuildClock clock, Log log) {
         this.localImages = localImages;
+        this.storedImages = storedImages;
         this.clouds = clouds;
         this.inputHash = inputHash;
         this.clock = clock;
@@ -38,16 +47,21 @@ public final class Planner {
     }
 
     public Plan plan(List<ResolvedVariant> variants, Step step, boolean revise) {
+        return plan(variants, step, revise, Set.of());
+    }
+
+    /** The plan for {@code step}, leaving out the {@code disabled} actions (--disable sign, say). */
+    public Plan plan(List<ResolvedVariant> variants, Step step, boolean revise, Set<Action> disabled) {
         Set<String> warnedClouds = new TreeSet<>();
         List<VariantPlan> plans = new ArrayList<>();
         boolean revisedAnything = false;
         for (ResolvedVariant variant : variants) {
-            Planned planned = planOne(variant, step, revise, warnedClouds);
+            Planned planned = planOne(variant, step, revise, disabled, warnedClouds);
             revisedAnything |= planned.revised();
             plans.add(planned.plan());
         }
         if (revise && !revisedAnything) {
-            log.warn("--revise: nothing to revise; no selected variant has a local image or a remote image");
+            log.warn("--revise: nothing to revise; no selected variant has a local, stored or remote image");
         }
         return new Plan(step, revise, plans);
     }
@@ -74,29 +88,45 @@ public final class Planner {
     private record Planned(VariantPlan plan, boolean revised) {
     }
 
-    private Planned planOne(ResolvedVariant variant, Step step, boolean revise, Set<String> warnedClouds) {
+    private Planned planOne(ResolvedVariant variant, Step step, boolean revise, Set<Action> disabled,
+                            Set<String> warnedClouds) {
         String cloud = VariantPlan.cloudOf(variant);
         String project = String.valueOf(variant.config().getOrDefault("project", ""));
         String buildName = ImageNames.buildName(variant);
         String verb = step.dryRun() ? "would " : "";
         Set<Action> actions = EnumSet.noneOf(Action.class);
         actions.addAll(step.wanted());
+        actions.removeAll(disabled);
         List<String> why = new ArrayList<>();
         boolean revised = false;
 
+        // the artifact store: what other machines did for this build
+        Optional<String> store = storedImages.storeOf(variant);
+        Optional<ImageMetadata> stored = store.flatMap(s -> storedImages.latest(variant, buildName));
+        if (store.isEmpty()) {
+            actions.remove(Action.UPLOAD);
+            actions.remove(Action.SIGN);
+        } else if (SigningCommand.of(variant).isEmpty()) {
+            actions.remove(Action.SIGN);
+        }
+
         // building locally needs no cloud: its SDK is not loaded and no credentials are asked for
-        boolean asksCloud = step != Step.LOCAL;
+        boolean asksCloud = step.asksClouds();
         Optional<CloudAdapter> adapter = asksCloud ? adapter(cloud, warnedClouds) : Optional.empty();
         Optional<RemoteImage> remote = adapter.flatMap(a -> a.latestBuildImage(project, buildName,
                 dev.cloudimages.cloud.CloudSettings.of(variant)));
         LocalImages.Inspection found = localImages.inspect(cloud, buildName);
         LocalImages.Inspection local = found;
-        int revision = remote.map(RemoteImage::revision)
-                .or(() -> found.record().map(LocalImages.Record::revision))
-                .orElse(0);
+        int revision = Math.max(remote.map(RemoteImage::revision).orElse(-1),
+                stored.map(ImageMetadata::revision).orElse(-1));
+        if (revision < 0) {
+            revision = found.record().map(LocalImages.Record::revision).orElse(0);
+        }
+        boolean storedPublished = stored.filter(m -> m.isPublished() || m.isReleased()).isPresent();
 
         boolean removeLocal = false;
         Optional<RemoteImage> removeRemote = Optional.empty();
+        Optional<ImageMetadata> removeStored = Optional.empty();
         if (revise) {
             // decided here, done later (Revisions.apply), once the whole plan is known to be sound
             if (local.status() != LocalImages.Status.ABSENT) {
@@ -105,19 +135,30 @@ public final class Planner {
                 local = new LocalImages.Inspection(LocalImages.Status.ABSENT, Optional.empty(), "");
                 revised = true;
             }
-            if (remote.isPresent() && remote.get().published()) {
-                revision = remote.get().revision() + 1;
-                why.add("--revise: " + verb + "bump r" + remote.get().revision() + " to r" + revision
-                        + " (r" + remote.get().revision() + " is published)");
+            boolean remotePublished = remote.isPresent() && remote.get().published()
+                    && remote.get().revision() == revision;
+            if (remotePublished || storedPublished && stored.get().revision() == revision) {
+                int old = revision;
+                revision = old + 1;
+                why.add("--revise: " + verb + "bump r" + old + " to r" + revision + " (r" + old + " is published)");
                 revised = true;
-            } else if (remote.isPresent()) {
-                why.add("--revise: " + verb + "remove unpublished " + remote.get().id());
-                removeRemote = step.dryRun() ? Optional.empty() : remote;
-                revised = true;
-            } else if (adapter.isEmpty() && asksCloud) {
-                why.add("--revise: cloud state unknown, revision stays r" + revision);
+            } else {
+                if (remote.isPresent()) {
+                    why.add("--revise: " + verb + "remove unpublished " + remote.get().id());
+                    removeRemote = step.dryRun() ? Optional.empty() : remote;
+                    revised = true;
+                } else if (adapter.isEmpty() && asksCloud) {
+                    why.add("--revise: cloud state unknown, revision stays r" + revision);
+                }
+                if (stored.isPresent()) {
+                    why.add("--revise: " + verb + "remove unpublished " + stored.get().name() + " from the store");
+                    // only a step that uploads replaces what it removes from the store
+                    removeStored = step.dryRun() || !step.wanted().contains(Action.UPLOAD) ? Optional.empty() : stored;
+                    revised = true;
+                }
             }
             remote = Optional.empty();
+            stored = Optional.empty();
         } else if (remote.isPresent()) {
             RemoteImage image = remote.get();
             if (image.imported()) {
@@ -132,6 +173,9 @@ public final class Planner {
 
         String hash = inputHash.of(variant, revision);
         local = local.against(hash);
+        int planned = revision;
+        Optional<ImageMetadata> storedHere = stored.filter(m -> m.revision() == planned);
+        boolean storedCurrent = storedHere.filter(m -> m.isUploaded() && hash.equals(m.inputHash())).isPresent();
         switch (local.status()) {
             case CURRENT -> {
                 actions.remove(Action.BUILD);
@@ -140,22 +184,51 @@ public final class Planner {
             case STALE -> why.add("local image is stale: " + local.detail());
             case CORRUPT -> why.add("local image is unusable: " + local.detail());
             case ABSENT -> {
-                if (actions.contains(Action.BUILD)) {
+                if (actions.contains(Action.BUILD) && !storedCurrent) {
                     why.add("no local image");
                 }
             }
+        }
+        if (storedCurrent) {
+            // another machine built and stored it: import downloads it rather than build it again
+            actions.remove(Action.UPLOAD);
+            if (local.status() != LocalImages.Status.CURRENT) {
+                actions.remove(Action.BUILD);
+            }
+            why.add("in the store" + (local.status() == LocalImages.Status.CURRENT ? "" : " (import downloads it)"));
+        } else if (storedHere.filter(ImageMetadata::isUploaded).isPresent()) {
+            why.add("stored image is stale: its inputs changed since it was uploaded");
+        }
+        if (actions.contains(Action.UPLOAD) && !actions.contains(Action.BUILD)
+                && local.status() != LocalImages.Status.CURRENT) {
+            // imported before the store was set and no image here to upload: not worth a rebuild
+            actions.remove(Action.UPLOAD);
+            why.add("not in the store and not built here: nothing to upload");
+        }
+        if (adapter.isEmpty() || remote.isEmpty()) {
+            // the cloud could not be asked (or shows nothing yet): say what the store records
+            storedHere.filter(ImageMetadata::isImported)
+                    .ifPresent(m -> why.add("store: imported as " + m.importId() + " in " + m.importRegion()));
+        }
+        storedHere.filter(m -> !m.artifacts().isEmpty() && m.isPublished()).ifPresent(m -> why.add(
+                "store: published to " + m.artifacts().size() + " region(s)"));
+        if (storedHere.filter(ImageMetadata::isSigned).isPresent()) {
+            actions.remove(Action.SIGN);
+            why.add("signed");
         }
         if (adapter.isEmpty() && asksCloud) {
             why.add("remote state unknown");
         }
 
         String endOfLife = remote.map(RemoteImage::endOfLife).filter(e -> !e.isBlank())
+                .or(() -> storedHere.map(m -> m.identity().get("end_of_life")).filter(e -> e != null && !e.isBlank()))
                 .orElseGet(() -> endOfLife(variant));
         List<Action> ordered = actions.stream().sorted().toList();
         return new Planned(new VariantPlan(variant, buildName, ImageNames.imageName(variant, revision), revision,
                 endOfLife, ordered, local.status(),
                 adapter.isPresent() ? Optional.of(new VariantPlan.RemoteState(remote)) : Optional.empty(),
-                hash, why, removeLocal, removeRemote), revised);
+                hash, why, removeLocal, removeRemote, store, storedHere, removeStored),
+                revised);
     }
 
     private Optional<CloudAdapter> adapter(String cloud, Set<String> warnedClouds) {

@@ -13,6 +13,10 @@ public final class Revisions {
     }
 
     public static void apply(Plan plan, LocalImages localImages, CloudAdapters clouds, Log log) {
+        apply(plan, localImages, StoredImages.NONE, clouds, log);
+    }
+
+    public static void apply(Plan plan, LocalImages localImages, StoredImages stored, CloudAdapters clouds, Log log) {
         for (VariantPlan variant : plan.variants()) {
             if (variant.removeLocal()) {
                 log.warn("[%s] --revise: removing local image %s", variant.key(),
@@ -22,6 +26,11 @@ public final class Revisions {
             variant.removeRemote().ifPresent(image -> {
                 log.warn("[%s] --revise: removing unpublished image %s", variant.key(), image.id());
                 clouds.forCloud(variant.cloud()).adapter().orElseThrow().removeImage(image);
+            });
+            variant.removeStored().ifPresent(metadata -> {
+                log.warn("[%s] --revise: removing unpublished %s from %s", variant.key(), metadata.name(),
+                        variant.store().orElse("the store"));
+                stored.remove(variant.variant(), metadata);
             });
         }
     }

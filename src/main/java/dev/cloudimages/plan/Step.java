@@ -6,12 +6,16 @@ import java.util.Set;
 
 /**
  * The step asked for on the command line. A later step implies the earlier ones; "state" plans
- * as if for publish but changes nothing (a dry run), like the reference.
+ * as if for publish but changes nothing (a dry run), like the reference. "rollback" plans nothing
+ * to do: it looks at what exists and undoes it (RollbackStep).
  */
 public enum Step {
     STATE(EnumSet.allOf(Action.class)),
+    ROLLBACK(EnumSet.noneOf(Action.class)),
     LOCAL(EnumSet.of(Action.BUILD)),
-    IMPORT(EnumSet.of(Action.BUILD, Action.IMPORT)),
+    UPLOAD(EnumSet.of(Action.BUILD, Action.UPLOAD)),
+    IMPORT(EnumSet.of(Action.BUILD, Action.UPLOAD, Action.IMPORT)),
+    SIGN(EnumSet.of(Action.BUILD, Action.UPLOAD, Action.IMPORT, Action.SIGN)),
     PUBLISH(EnumSet.allOf(Action.class));
 
     private final Set<Action> wanted;
@@ -21,11 +25,16 @@ public enum Step {
     }
 
     public Set<Action> wanted() {
-        return EnumSet.copyOf(wanted);
+        return wanted.isEmpty() ? EnumSet.noneOf(Action.class) : EnumSet.copyOf(wanted);
     }
 
     public boolean dryRun() {
         return this == STATE;
+    }
+
+    /** Whether the step needs the clouds' state (all but local; rollback removes imported images). */
+    public boolean asksClouds() {
+        return this != LOCAL && this != UPLOAD;
     }
 
     public String label() {

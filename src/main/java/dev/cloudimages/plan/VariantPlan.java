@@ -1,6 +1,7 @@
 package dev.cloudimages.plan;
 
 import dev.cloudimages.config.ResolvedVariant;
+import dev.cloudimages.release.ImageMetadata;
 
 import java.util.List;
 import java.util.Optional;
@@ -9,12 +10,30 @@ import java.util.Optional;
  * What one variant needs for the requested step, and why: its build and image names, the revision
  * and end of life it will carry, the actions left after looking at local and remote state.
  * {@code remote} is empty when the variant's cloud could not be asked (no adapter or credentials).
- * {@code removeLocal} and {@code removeRemote} are what --revise removes before the step runs.
+ * {@code removeLocal} and {@code removeRemote} are what --revise removes before the step runs;
+ * {@code store} is the variant's artifact store URL, {@code stored} the newest metadata found
+ * there for the build, and {@code removeStored} the stored revision --revise removes.
  */
 public record VariantPlan(ResolvedVariant variant, String buildName, String imageName, int revision,
                           String endOfLife, List<Action> actions, LocalImages.Status local,
                           Optional<RemoteState> remote, String inputHash, List<String> why,
-                          boolean removeLocal, Optional<dev.cloudimages.cloud.RemoteImage> removeRemote) {
+                          boolean removeLocal, Optional<dev.cloudimages.cloud.RemoteImage> removeRemote,
+                          Optional<String> store, Optional<ImageMetadata> stored,
+                          Optional<ImageMetadata> removeStored) {
+
+    /** A plan without an artifact store. */
+    public VariantPlan(ResolvedVariant variant, String buildName, String imageName, int revision,
+                       String endOfLife, List<Action> actions, LocalImages.Status local,
+                       Optional<RemoteState> remote, String inputHash, List<String> why,
+                       boolean removeLocal, Optional<dev.cloudimages.cloud.RemoteImage> removeRemote) {
+        this(variant, buildName, imageName, revision, endOfLife, actions, local, remote, inputHash, why,
+                removeLocal, removeRemote, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** The stored metadata of this plan's revision, if the store has it. */
+    public Optional<ImageMetadata> storedRevision() {
+        return stored.filter(m -> m.revision() == revision);
+    }
 
     /** What the cloud said: nothing, or its newest image for the build name. */
     public record RemoteState(Optional<dev.cloudimages.cloud.RemoteImage> image) {

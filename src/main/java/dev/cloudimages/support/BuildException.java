@@ -13,4 +13,9 @@ public class BuildException extends RuntimeException {
     public BuildException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The process's exit status when this ends a run. */
+    public int exitCode() {
+        return 1;
+    }
 }

@@ -1,0 +1,39 @@
+package dev.cloudimages.cloud;
+
+import dev.cloudimages.plan.LocalImages;
+import dev.cloudimages.plan.VariantPlan;
+import dev.cloudimages.support.BuildException;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * What the cloud step asks of the release around each variant's cloud work: the local image to
+ * import (the artifact store's copy when this machine has none), and what to record once it is
+ * imported, signed and published. Without a store, the local image is all there is and nothing is
+ * recorded beyond work/.
+ */
+public interface ReleaseHooks {
+
+    ReleaseHooks LOCAL_ONLY = new ReleaseHooks() {
+    };
+
+    /** The current local image of the variant, or a one-line reason there is none. */
+    default LocalImages.Record localImage(VariantPlan variant, LocalImages localImages) {
+        Path imageDir = localImages.dir(variant.cloud(), variant.buildName());
+        LocalImages.Inspection local = localImages.inspect(variant.cloud(), variant.buildName(), variant.inputHash());
+        return local.record().filter(r -> local.status() == LocalImages.Status.CURRENT)
+                .orElseThrow(() -> new BuildException("no current local image to import at " + imageDir
+                        + " (" + local.status().name().toLowerCase(Locale.ROOT) + "); run './build local' first"));
+    }
+
+    default void imported(VariantPlan variant, RemoteImage image) {
+    }
+
+    /** Signs the variant's image (planned SIGN), between import and publish. */
+    default void sign(VariantPlan variant, LocalImages localImages) {
+    }
+
+    default void published(VariantPlan variant, PublishResult result) {
+    }
+}

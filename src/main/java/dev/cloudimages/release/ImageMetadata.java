@@ -1,0 +1,178 @@
+package dev.cloudimages.release;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cloudimages.config.ConfigsYaml;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One image's metadata in the artifact store ({@code <image name>.yaml}), the state every machine
+ * reads and every step updates. The first fields are the reference's (identity, the times of each
+ * step, import_id/import_region, artifacts: region to image id); ours follow: the variant key,
+ * build name, input hash, the image file with its format, size and digests, and who signed it.
+ * A time is null until its step has happened. Immutable: each step makes a new one.
+ */
+public record ImageMetadata(Map<String, String> identity, int revision,
+                            String built, String uploaded, String imported, String signed, String published,
+                            String released, String updated,
+                            String importId, String importRegion, Map<String, String> artifacts,
+                            String variant, String buildName, String inputHash,
+                            String file, String format, long size, String sha256, String sha512,
+                            String signature, String signedBy) {
+
+    /** The reference's identity keys, in the order it writes them. */
+    public static final java.util.List<String> IDENTITY_KEYS = java.util.List.of("name", "project", "image_key",
+            "version", "release", "arch", "firmware", "bootstrap", "cloud", "description", "end_of_life");
+
+    public ImageMetadata {
+        identity = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(identity));
+        artifacts = java.util.Collections.unmodifiableMap(new TreeMap<>(artifacts));
+    }
+
+    public String name() {
+        return identity.getOrDefault("name", "");
+    }
+
+    public boolean isUploaded() {
+        return uploaded != null;
+    }
+
+    public boolean isImported() {
+        return imported != null && importId != null;
+    }
+
+    public boolean isSigned() {
+        return signed != null;
+    }
+
+    public boolean isPublished() {
+        return published != null;
+    }
+
+    public boolean isReleased() {
+        return released != null;
+    }
+
+    public ImageMetadata withUploaded(String when) {
+        return new ImageMetadata(identity, revision, built, when, imported, signed, published, released, when,
+                importId, importRegion, artifacts, variant, buildName, inputHash, file, format, size, sha256, sha512,
+                signature, signedBy);
+    }
+
+    public ImageMetadata withImported(String when, String id, String region) {
+        Map<String, String> regions = new TreeMap<>(artifacts);
+        regions.put(region, id);
+        return new ImageMetadata(identity, revision, built, uploaded, when, signed, published, released, when,
+                id, region, regions, variant, buildName, inputHash, file, format, size, sha256, sha512,
+                signature, signedBy);
+    }
+
+    public ImageMetadata withSigned(String when, String signatureName, String who) {
+        return new ImageMetadata(identity, revision, built, uploaded, imported, when, published, released, when,
+                importId, importRegion, artifacts, variant, buildName, inputHash, file, format, size, sha256, sha512,
+                signatureName, who);
+    }
+
+    /** Published everywhere at {@code when}; or, with {@code when} null, only some regions so far (at {@code now}). */
+    public ImageMetadata withPublished(String when, Map<String, String> regions, String now) {
+        Map<String, String> all = new TreeMap<>(artifacts);
+        all.putAll(regions);
+        return new ImageMetadata(identity, revision, built, uploaded, imported, signed, when, released, now,
+                importId, importRegion, all, variant, buildName, inputHash, file, format, size, sha256, sha512,
+                signature, signedBy);
+    }
+
+    /** The YAML the store holds: the reference's keys first, then ours; absent times left out. */
+    public byte[] toYaml() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (String key : IDENTITY_KEYS) {
+            if (identity.containsKey(key)) {
+                map.put(key, identity.get(key));
+            }
+        }
+        map.put("revision", revision);
+        put(map, "built", built);
+        put(map, "uploaded", uploaded);
+        put(map, "imported", imported);
+        put(map, "import_id", importId);
+        put(map, "import_region", importRegion);
+        put(map, "signed", signed);
+        put(map, "published", published);
+        put(map, "released", released);
+        map.put("artifacts", artifacts);
+        put(map, "updated", updated);
+        put(map, "variant", variant);
+        put(map, "build_name", buildName);
+        put(map, "input_hash", inputHash);
+        put(map, "file", file);
+        put(map, "format", format);
+        map.put("size", size);
+        put(map, "sha256", sha256);
+        put(map, "sha512", sha512);
+        put(map, "signature", signature);
+        put(map, "signed_by", signedBy);
+        try {
+            return ConfigsYaml.mapper().writeValueAsString(map).getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("metadata does not serialise", e);
+        }
+    }
+
+    /** Reads what {@link #toYaml} wrote; a document that is not that throws with the reason. */
+    public static ImageMetadata parse(byte[] yaml) {
+        JsonNode node;
+        try {
+            node = ConfigsYaml.mapper().readTree(yaml);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("not a mapping");
+        }
+        Map<String, String> identity = new LinkedHashMap<>();
+        for (String key : IDENTITY_KEYS) {
+            String value = text(node, key);
+            if (value != null) {
+                identity.put(key, value);
+            }
+        }
+        if (!identity.containsKey("name")) {
+            throw new IllegalArgumentException("no name");
+        }
+        JsonNode revision = node.get("revision");
+        if (revision == null || !revision.canConvertToInt() || revision.asInt(-1) < 0) {
+            throw new IllegalArgumentException("revision is missing or not a number");
+        }
+        Map<String, String> artifacts = new TreeMap<>();
+        JsonNode regions = node.get("artifacts");
+        if (regions != null && !regions.isNull()) {
+            if (!regions.isObject()) {
+                throw new IllegalArgumentException("artifacts is not a mapping of region to image id");
+            }
+            regions.fields().forEachRemaining(e -> artifacts.put(e.getKey(), e.getValue().asText()));
+        }
+        JsonNode size = node.get("size");
+        return new ImageMetadata(identity, revision.asInt(), text(node, "built"), text(node, "uploaded"),
+                text(node, "imported"), text(node, "signed"), text(node, "published"), text(node, "released"),
+                text(node, "updated"), text(node, "import_id"), text(node, "import_region"), artifacts,
+                text(node, "variant"), text(node, "build_name"), text(node, "input_hash"), text(node, "file"),
+                text(node, "format"), size == null ? 0 : size.asLong(), text(node, "sha256"), text(node, "sha512"),
+                text(node, "signature"), text(node, "signed_by"));
+    }
+
+    private static void put(Map<String, Object> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    private static String text(JsonNode node, String key) {
+        JsonNode value = node.get(key);
+        return value == null || value.isNull() || value.asText().isEmpty() ? null : value.asText();
+    }
+}

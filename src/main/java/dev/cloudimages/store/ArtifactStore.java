@@ -1,0 +1,65 @@
+package dev.cloudimages.store;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a release's images and their metadata live between machines (the reference's
+ * {@code storage_url}): a flat namespace of objects under one base URL, whatever the scheme.
+ * Each scheme is one small package behind this interface (file, s3, gs, oci); the release
+ * steps and the plan see only this. Names are relative to the base and never contain "..".
+ *
+ * <p>Two promises every scheme keeps: an object is never half-visible under its final name
+ * (uploads go to a temporary name, then the final name is published in one step), and
+ * {@link #createIfAbsent} is a real conditional write of the store, so two machines racing for
+ * one name cannot both win.
+ */
+public interface ArtifactStore {
+
+    /** The base URL, for messages (never holds a secret). */
+    String url();
+
+    /** An object's size and the store's version of it (etag, generation), if it exists. */
+    Optional<StoredObject> stat(String name);
+
+    /** The names under the base that start with {@code prefix}, sorted. */
+    List<String> list(String prefix);
+
+    /** A small object's content (metadata, checksums, leases), if it exists. */
+    Optional<byte[]> read(String name);
+
+    /** Copies an object to {@code target} (the caller downloads to a temporary name and checks it). */
+    void download(String name, Path target, TransferListener listener);
+
+    /** Stores a file under {@code name}: never visible there until whole. */
+    void upload(Path file, String name, TransferListener listener);
+
+    /** Stores small content under {@code name}, replacing what is there; never half-visible. */
+    void write(String name, byte[] content);
+
+    /**
+     * Stores {@code content} under {@code name} only if nothing is there yet, as one conditional
+     * request of the store (S3 If-None-Match, GCS ifGenerationMatch=0, OCI if-none-match,
+     * O_EXCL); false when something already was.
+     */
+    boolean createIfAbsent(String name, byte[] content);
+
+    /**
+     * Replaces {@code name} only while it is still the version {@code expected} (an expired lease
+     * taken over); false when another machine changed it first.
+     */
+    boolean replaceIfUnchanged(String name, String expected, byte[] content);
+
+    /** Removes an object; nothing happens when it is not there. */
+    void delete(String name);
+
+    /** What a transfer reports as it goes (bytes so far of a total). */
+    @FunctionalInterface
+    interface TransferListener {
+        TransferListener NONE = (done, total) -> {
+        };
+
+        void transferred(long done, long total);
+    }
+}

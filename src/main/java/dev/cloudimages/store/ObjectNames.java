@@ -1,0 +1,37 @@
+package dev.cloudimages.store;
+
+import java.security.SecureRandom;
+
+/** The one rule for object names in a store, and the temporary names uploads go to first. */
+public final class ObjectNames {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private ObjectNames() {
+    }
+
+    /** A name is one plain file name: the URL holds the "directory", so a name never escapes it. */
+    public static String check(String name) {
+        if (!name.matches("[A-Za-z0-9_+-][A-Za-z0-9._+-]*")) {
+            throw new IllegalArgumentException("not a plain object name: " + name);
+        }
+        return name;
+    }
+
+    /**
+     * Where an upload goes before its final name: hidden (leading dot) and marked, so listings of
+     * final names never see it and a sweep can tell it from a finished object.
+     */
+    public static String temporary(String name) {
+        return "." + check(name) + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".part";
+    }
+
+    public static boolean isTemporary(String name) {
+        return name.startsWith(".") && name.endsWith(".part");
+    }
+
+    /** {@code prefix/name}, or the name alone at a bucket's root. */
+    public static String under(String prefix, String name) {
+        return prefix.isEmpty() ? check(name) : prefix + "/" + check(name);
+    }
+}
