@@ -36,16 +36,16 @@ final class Signer {
             Files.deleteIfExists(signature);
             Run run = run(words, image.getParent());
             if (run.code() != 0) {
-                throw new BuildException("[" + variantKey + "] signing_cmd '" + command + "' failed (exit "
+                throw new BuildException("signing_cmd '" + command + "' failed (exit "
                         + run.code() + "): " + run.lastLine() + "; check the signing key (gpg --list-secret-keys)");
             }
             if (!Files.isRegularFile(signature) || Files.size(signature) == 0) {
-                throw new BuildException("[" + variantKey + "] signing_cmd '" + command + "' made no " + signature
+                throw new BuildException("signing_cmd '" + command + "' made no " + signature
                         .getFileName() + "; it must write a detached signature to {file}.asc");
             }
             return new Signed(signature, fingerprint(image, signature).orElse(words.get(0)));
         } catch (IOException e) {
-            throw new BuildException("[" + variantKey + "] cannot run signing_cmd '" + command + "': " + e.getMessage());
+            throw new BuildException("cannot run signing_cmd '" + command + "': " + e.getMessage());
         }
     }
 

@@ -51,7 +51,7 @@ final class StoredImageFiles {
      */
     LocalImages.Record download(VariantPlan variant, ArtifactStore store, ImageMetadata metadata, Path imageDir) {
         if (metadata.file() == null || metadata.sha512() == null || metadata.format() == null) {
-            throw new BuildException("[" + variant.key() + "] store " + store.url() + ": "
+            throw new BuildException("store " + store.url() + ": "
                     + ReleaseStores.metadataName(variant.imageName()) + " names no image file and digest; "
                     + "upload the image again ('./build upload --revise' on a machine that has it)");
         }
@@ -74,7 +74,7 @@ final class StoredImageFiles {
             String sha256 = Digests.sha256(staging.resolve(file));
             if (size != metadata.size() || !sha512.equals(metadata.sha512())
                     || metadata.sha256() != null && !sha256.equals(metadata.sha256())) {
-                throw new BuildException("[" + variant.key() + "] " + store.url() + "/" + metadata.file()
+                throw new BuildException(store.url() + "/" + metadata.file()
                         + " does not match its metadata (" + (size != metadata.size() ? "size " + size + ", not "
                         + metadata.size() : "checksum") + "); it was not used: upload it again from the machine "
                         + "that built it, or run './build upload --revise'");
@@ -91,7 +91,7 @@ final class StoredImageFiles {
             log.info("[%s] downloaded and verified (sha512) %s", variant.key(), imageDir.resolve(file));
             return record;
         } catch (IOException e) {
-            throw new BuildException("[" + variant.key() + "] cannot download " + metadata.file() + " from "
+            throw new BuildException("cannot download " + metadata.file() + " from "
                     + store.url() + ": " + AtomicFiles.describe(e));
         } finally {
             try {
