@@ -21,7 +21,13 @@ public interface ReleaseHooks {
     /** The current local image of the variant, or a one-line reason there is none. */
     default LocalImages.Record localImage(VariantPlan variant, LocalImages localImages) {
         Path imageDir = localImages.dir(variant.cloud(), variant.buildName());
-        LocalImages.Inspection local = localImages.inspect(variant.cloud(), variant.buildName(), variant.inputHash());
+        LocalImages.Inspection local = localImages.verify(localImages.inspect(variant.cloud(), variant.buildName(),
+                variant.inputHash()), variant.cloud(), variant.buildName(), true);
+        if (local.status() == LocalImages.Status.DAMAGED) {
+            throw new BuildException("image " + imageDir.resolve(local.record().orElseThrow().file())
+                    + " is damaged (checksum): " + local.detail() + "; run './build local --revise --only "
+                    + String.join(" ", variant.variant().dimensions().values()) + "' to rebuild it");
+        }
         return local.record().filter(r -> local.status() == LocalImages.Status.CURRENT)
                 .orElseThrow(() -> new BuildException("no current local image to import at " + imageDir
                         + " (" + local.status().name().toLowerCase(Locale.ROOT) + "); run './build local' first"));

@@ -23,7 +23,15 @@ public final class LocalImages {
 
     public static final String RECORD = "image.yaml";
 
-    public enum Status { ABSENT, CURRENT, STALE, CORRUPT }
+    /**
+     * DAMAGED: whole by its record, but its bytes no longer have the recorded sha256. Unlike a
+     * CORRUPT one it is not rebuilt silently: bytes that change under a finished image are worth a
+     * look (a failing disk, a tool writing where it should not), so the user revises it.
+     */
+    public enum Status { ABSENT, CURRENT, STALE, CORRUPT, DAMAGED }
+
+    /** Beside a verified image: size, modification time and sha256 at the last full check. */
+    static final String VERIFIED = ".verified";
 
     /** What image.yaml says about a local image. */
     public record Record(String variant, String buildName, String imageName, int revision, String format,
@@ -103,6 +111,37 @@ public final class LocalImages {
             return new Inspection(Status.CORRUPT, Optional.empty(), AtomicFiles.describe(e));
         }
         return new Inspection(Status.CURRENT, Optional.of(record), "");
+    }
+
+    /**
+     * The inspection, with a CURRENT image's bytes checked against its recorded sha256. The hash
+     * is skipped while the file's size and modification time are those of its last check (a
+     * stamp beside it), so planning stays fast; {@code always} hashes anyway (before an import).
+     */
+    public Inspection verify(Inspection inspection, String cloud, String buildName, boolean always) {
+        if (inspection.status() != Status.CURRENT) {
+            return inspection;
+        }
+        Record record = inspection.record().orElseThrow();
+        Path image = dir(cloud, buildName).resolve(record.file());
+        Path stamp = dir(cloud, buildName).resolve(VERIFIED);
+        try {
+            String fingerprint = Files.size(image) + " " + Files.getLastModifiedTime(image).toMillis() + " ";
+            if (!always && Files.isRegularFile(stamp)
+                    && Files.readString(stamp).equals(fingerprint + record.sha256() + "\n")) {
+                return inspection;
+            }
+            String actual = dev.cloudimages.support.Digests.sha256(image);
+            if (!actual.equals(record.sha256())) {
+                Files.deleteIfExists(stamp);
+                return new Inspection(Status.DAMAGED, inspection.record(), record.file()
+                        + " does not have the sha256 " + RECORD + " records (its bytes changed after it was built)");
+            }
+            AtomicFiles.writeString(stamp, fingerprint + actual + "\n");
+            return inspection;
+        } catch (IOException e) {
+            return new Inspection(Status.CORRUPT, Optional.empty(), AtomicFiles.describe(e));
+        }
     }
 
     public void remove(String cloud, String buildName) {

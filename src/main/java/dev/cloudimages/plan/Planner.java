@@ -173,6 +173,10 @@ public final class Planner {
 
         String hash = inputHash.of(variant, revision);
         local = local.against(hash);
+        if (step != Step.LOCAL) {
+            // a finished image whose bytes changed is reported, and never imported or uploaded
+            local = localImages.verify(local, cloud, buildName, false);
+        }
         int planned = revision;
         Optional<ImageMetadata> storedHere = stored.filter(m -> m.revision() == planned);
         boolean storedCurrent = storedHere.filter(m -> m.isUploaded() && hash.equals(m.inputHash())).isPresent();
@@ -183,6 +187,12 @@ public final class Planner {
             }
             case STALE -> why.add("local image is stale: " + local.detail());
             case CORRUPT -> why.add("local image is unusable: " + local.detail());
+            case DAMAGED -> {
+                actions.remove(Action.BUILD);
+                actions.remove(Action.UPLOAD);
+                why.add("local image is damaged (checksum): " + local.detail()
+                        + "; './build local --revise' rebuilds it");
+            }
             case ABSENT -> {
                 if (actions.contains(Action.BUILD) && !storedCurrent) {
                     why.add("no local image");

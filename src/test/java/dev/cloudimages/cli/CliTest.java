@@ -167,7 +167,7 @@ class CliTest {
     @Test
     void usageErrors() {
         assertEquals(Cli.USAGE, run());
-        assertTrue(err.contains("missing STEP: one of configs, state, local, import, publish"), err);
+        assertTrue(err.contains("missing STEP: one of configs, state, rollback, local, upload, import, sign, publish"), err);
         assertEquals(Cli.USAGE, run("bake"));
         assertEquals(Cli.USAGE, run("configs", "--custom", "no/such/dir"));
         assertTrue(err.contains("--custom value is not a directory: no/such/dir"), err);

@@ -3,6 +3,7 @@ package dev.cloudimages.plan;
 import dev.cloudimages.cloud.CloudAdapters;
 import dev.cloudimages.config.ResolvedVariant;
 import dev.cloudimages.support.BuildClock;
+import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.Log;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +139,32 @@ class PlannerTest {
         assertEquals(!localState.equals("absent") && !removesLocal,
                 Files.exists(work.resolve("images/aws").resolve(BUILD).resolve(LocalImages.RECORD)));
         assertEquals(removesRemote ? List.of("img-" + BUILD + "-r2") : List.of(), cloud.removed);
+    }
+
+    @Test
+    void anImageWhoseBytesChangedIsDamagedNeverRebuiltOrImportedSilently() throws IOException {
+        ResolvedVariant variant = variant(Map.of());
+        InputHash hash = hash();
+        writeLocalImage(variant, 0, hash.of(variant, 0));
+        Path image = work.resolve("images/aws").resolve(BUILD).resolve("image.qcow2");
+        assertEquals(List.of(Action.IMPORT, Action.PUBLISH), planner(new FakeCloud("aws").adapters(), hash)
+                .plan(List.of(variant), Step.PUBLISH, false).variants().get(0).actions());
+        Files.writeString(image, "qcow2 bytEs"); // same size, other bytes
+
+        VariantPlan planned = planner(new FakeCloud("aws").adapters(), hash).plan(List.of(variant), Step.STATE, false)
+                .variants().get(0);
+        assertEquals(LocalImages.Status.DAMAGED, planned.local());
+        assertFalse(planned.has(Action.BUILD), "not rebuilt silently");
+        assertTrue(String.join("; ", planned.why()).contains("local image is damaged (checksum): image.qcow2 does "
+                + "not have the sha256 image.yaml records"), planned.why().toString());
+        java.util.Optional<LocalImages.Record> record = new LocalImages(work.resolve("images")).inspect("aws", BUILD)
+                .record();
+        BuildException refused = org.junit.jupiter.api.Assertions.assertThrows(BuildException.class,
+                () -> dev.cloudimages.cloud.ReleaseHooks.LOCAL_ONLY.localImage(planned,
+                        new LocalImages(work.resolve("images"))));
+        assertTrue(refused.getMessage().contains("is damaged (checksum)") && refused.getMessage()
+                .contains("run './build local --revise --only"), refused.getMessage());
+        assertTrue(record.isPresent());
     }
 
     @Test
@@ -310,7 +337,8 @@ class PlannerTest {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("image.qcow2"), "qcow2 bytes");
         LocalImages.write(dir, new LocalImages.Record(variant.key(), BUILD, BUILD + "-r" + revision, revision,
-                "qcow2", "image.qcow2", Files.size(dir.resolve("image.qcow2")), "abc", inputHash,
+                "qcow2", "image.qcow2", Files.size(dir.resolve("image.qcow2")),
+                dev.cloudimages.support.Digests.sha256(dir.resolve("image.qcow2")), inputHash,
                 "2026-11-23T00:00:00Z"));
     }
 
