@@ -104,6 +104,11 @@ class CliTest {
         assertEquals("alpine-20261118-x86_64-bios-tiny-r{revision}", edge.get("name").asText());
         assertTrue(edge.get("repos").asText().endsWith("/edge/testing"));
         assertTrue(edge.get("kernel_modules").asText().contains("gve"));
+        assertFalse(edge.at("/access/PUBLIC").asBoolean(true), "edge ships private: " + edge.get("access"));
+        JsonNode edgeAws = yaml.get("edge-x86_64-bios-tiny-aws");
+        assertEquals("{\"ALL\":false,\"us-east-1\":true,\"us-west-2\":true}", edgeAws.get("regions").toString());
+        assertTrue(aws.at("/access/PUBLIC").asBoolean(false), "releases ship public");
+        assertTrue(aws.at("/regions/ALL").asBoolean(false));
         assertFalse(yaml.has("3.22-aarch64-bios-tiny-aws"), "aarch64 excludes bios");
         List<String> keys = List.copyOf(iterable(yaml.fieldNames()));
         assertEquals("3.22-x86_64-bios-tiny-aws", keys.get(0));
