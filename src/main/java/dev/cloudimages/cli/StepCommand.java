@@ -78,6 +78,14 @@ abstract class StepCommand implements Callable<Integer> {
             return Cli.OK;
         }
         try (Leases ignored = Leases.acquire(plan, stores(), build.context().env(), build.log(), false)) {
+            if (stores().changedSince(plan)) {
+                // another machine finished work on these builds between our plan and our leases
+                build.log().info("The store changed while this run was planning; planning again");
+                plan = planFrom(lastConfigs, options, step);
+                if (plan.nothingToDo()) {
+                    return Cli.OK;
+                }
+            }
             buildLocally(plan, options);
             StoreRelease release = new StoreRelease(stores(), build.clock(), build.context().env(), build.log());
             if (!plan.with(Action.UPLOAD).isEmpty()) {
@@ -130,7 +138,13 @@ abstract class StepCommand implements Callable<Integer> {
      * usable. What --revise removes is removed later, by {@link #buildLocally}, after the checks.
      */
     Plan plan(BuildOptions options, Step step) {
-        ConfigsStep.Outputs configs = configs(options);
+        lastConfigs = configs(options);
+        return planFrom(lastConfigs, options, step);
+    }
+
+    private ConfigsStep.Outputs lastConfigs;
+
+    private Plan planFrom(ConfigsStep.Outputs configs, BuildOptions options, Step step) {
         Plan plan = new PlanStep(build.log(), build.context().out()).run(new PlanStep.Inputs(
                 configs.resolution().variants(), step, options.revise(), options.only(), options.skip(), workDir(), clouds(),
                 BuilderResources.hashInputs(), build.clock(), stores(), options.disabled())).plan();

@@ -39,6 +39,25 @@ public final class ReleaseStores implements StoredImages {
         return Optional.of(StoreUrl.parse(value.toString(), "variant " + variant.key()).text());
     }
 
+    /**
+     * Whether any store's newest metadata for a planned build differs from what the plan saw:
+     * asked once the leases are held, so a plan made while another machine worked is made again.
+     */
+    public boolean changedSince(dev.cloudimages.plan.Plan plan) {
+        for (dev.cloudimages.plan.VariantPlan variant : plan.variants()) {
+            if (variant.store().isPresent()) {
+                Optional<ImageMetadata> now = latest(variant.variant(), variant.buildName());
+                Optional<ImageMetadata> seen = variant.stored().isPresent() ? variant.stored()
+                        : variant.removeStored();
+                boolean sawOlder = seen.isEmpty() && now.isPresent() && now.get().revision() >= variant.revision();
+                if (sawOlder || seen.isPresent() && !seen.equals(now)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The variant's store; only for variants that have one. */
     public ArtifactStore store(ResolvedVariant variant) {
         String url = storeOf(variant).orElseThrow(() -> new IllegalStateException(variant.key() + " has no store"));

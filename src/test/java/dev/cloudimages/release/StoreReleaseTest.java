@@ -204,6 +204,39 @@ class StoreReleaseTest {
     }
 
     @Test
+    void twoMachinesPublishingOneVariantAtOnceImportItOnce() throws Exception {
+        assertEquals(Cli.OK, run(machineA, "upload"), err);
+        Path machineC = temp.resolve("c");
+        Map<String, String> envC = new HashMap<>();
+        OverlayRuns.prepare(machineC, envC, server);
+        appendConfig(machineC, "Default { storage_url = \"file://" + store + "/{v_version}/{cloud}/{arch}\" }");
+        envC.putAll(aws.env());
+        envC.putAll(gpg.env());
+        envC.put("AWS_CONFIG_FILE", machineC.resolve("no-aws-config").toString());
+        envC.put("AWS_SHARED_CREDENTIALS_FILE", machineC.resolve("no-aws-credentials").toString());
+        aws.delayBlocks(java.time.Duration.ofMillis(300)); // the winner is still uploading when the other looks
+
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<CliRun> b = pool.submit(() -> OverlayRuns.run(envB, machineB, "aws", "publish"));
+            java.util.concurrent.Future<CliRun> c = pool.submit(() -> OverlayRuns.run(envC, machineC, "aws", "publish"));
+            List<CliRun> runs = List.of(b.get(), c.get());
+            List<Integer> codes = runs.stream().map(CliRun::code).sorted().toList();
+            assertEquals(List.of(0, 75), codes, runs.toString());
+            CliRun loser = runs.stream().filter(r -> r.code() == 75).findFirst().orElseThrow();
+            assertTrue(loser.err().contains("is being worked on by "), loser.err());
+            assertFalse(loser.err().contains("downloading"), "the loser did nothing: " + loser.err());
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String region : ENABLED) {
+            assertEquals(1, aws.images(region).size(), region + ": imported and published once");
+        }
+        assertEquals(1, aws.snapshots("us-east-1").size());
+        assertEquals(List.of(), leftovers());
+    }
+
+    @Test
     void anUnknownSchemeIsOneLineAndChangesNothing() throws Exception {
         appendConfig(machineB, "Default { storage_url = \"ftp://host/images\" }");
         CliRun.assertOneLineError(run(machineB, "upload"), err, "storage_url 'ftp://host/images' has the unknown "
