@@ -66,6 +66,11 @@ public class BuildCommand implements Runnable {
             description = "build N images in parallel (default: ${DEFAULT-VALUE})")
     int parallel = 1;
 
+    @Option(names = "--cloud-parallel", paramLabel = "N", scope = ScopeType.INHERIT, defaultValue = "0",
+            description = "ship N variants of each cloud at once (default: aws 8, oci 4, gcp 4, or the "
+                    + "variants' 'concurrency' setting)")
+    int cloudParallel;
+
     @Option(names = "--vars", arity = "1..*", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "additional tunables file(s) for the builder VM")
     List<Path> vars = new ArrayList<>();
@@ -105,6 +110,10 @@ public class BuildCommand implements Runnable {
         if (parallel < 1) {
             throw new CommandLine.ParameterException(commandLine, "--parallel must be 1 or more, got " + parallel);
         }
+        if (cloudParallel < 0) {
+            throw new CommandLine.ParameterException(commandLine, "--cloud-parallel must be 1 or more, got "
+                    + cloudParallel);
+        }
         java.util.Set<Action> disabled = java.util.EnumSet.noneOf(Action.class);
         for (String step : disable) {
             switch (step) {
@@ -118,7 +127,8 @@ public class BuildCommand implements Runnable {
         return new BuildOptions(debug, clean, revise,
                 customDirs.stream().map(d -> context.projectDir().resolve(d).normalize()).toList(),
                 unique(skip), unique(only), parallel,
-                varsFiles.stream().map(f -> context.projectDir().resolve(f).normalize()).toList(), disabled);
+                varsFiles.stream().map(f -> context.projectDir().resolve(f).normalize()).toList(), disabled,
+                cloudParallel);
     }
 
     /** The console log for this run; colour only on a terminal and without --no-color or NO_COLOR. */

@@ -4,6 +4,9 @@ import dev.cloudimages.cloud.CloudAdapters;
 import dev.cloudimages.config.ConfigsStep;
 import dev.cloudimages.local.BuilderResources;
 import dev.cloudimages.cloud.CloudStep;
+import dev.cloudimages.cloud.ShipConcurrency;
+import dev.cloudimages.plan.VariantPlan;
+import dev.cloudimages.support.BuildException;
 import dev.cloudimages.cloud.CloudSteps;
 import dev.cloudimages.local.LocalBuildStep;
 import dev.cloudimages.local.LocalPreflight;
@@ -86,13 +89,37 @@ abstract class StepCommand implements Callable<Integer> {
                     return Cli.OK;
                 }
             }
-            buildLocally(plan, options);
+            LocalPreflight.Checked checked = prepareBuilds(plan, options);
             StoreRelease release = new StoreRelease(stores(), build.clock(), build.context().env(), build.log());
-            if (!plan.with(Action.UPLOAD).isEmpty()) {
-                release.upload(plan, localImages());
+            CloudStep.Session ship = new CloudStep(build.log()).start(new CloudStep.Inputs(plan, workDir(), clouds(),
+                    build.clock(), release, ShipConcurrency.defaults().withOverride(options.cloudParallel()),
+                    statusEvery()));
+            BuildException buildFailure = null;
+            try {
+                build(plan, options, checked, new LocalBuildStep.Listener() {
+                    @Override
+                    public void built(VariantPlan variant) {
+                        ship.built(variant);
+                    }
+
+                    @Override
+                    public void failed(VariantPlan variant) {
+                        ship.buildFailed(variant);
+                    }
+                });
+            } catch (BuildException e) {
+                buildFailure = e; // the variants already shipping finish first
             }
-            if (step.wanted().contains(Action.IMPORT)) {
-                new CloudStep(build.log()).run(new CloudStep.Inputs(plan, workDir(), clouds(), build.clock(), release));
+            try {
+                ship.finish();
+            } catch (BuildException e) {
+                if (buildFailure == null) {
+                    throw e;
+                }
+                throw new BuildException(buildFailure.getMessage() + "; " + e.getMessage());
+            }
+            if (buildFailure != null) {
+                throw buildFailure;
             }
         }
         return Cli.OK;
@@ -115,12 +142,31 @@ abstract class StepCommand implements Callable<Integer> {
      * must not leave the user without the image --revise would have replaced.
      */
     void buildLocally(Plan plan, BuildOptions options) {
-        CliContext context = build.context();
+        build(plan, options, prepareBuilds(plan, options), LocalBuildStep.Listener.NONE);
+    }
+
+    /** Every check the builds need, then what --revise removes (a failed check removes nothing). */
+    private LocalPreflight.Checked prepareBuilds(Plan plan, BuildOptions options) {
         LocalPreflight.Checked checked = LocalPreflight.check(plan.with(Action.BUILD), workDir(), options.vars(),
-                context.env(), options.parallel(), build.log());
+                build.context().env(), options.parallel(), build.log());
         Revisions.apply(plan, localImages(), stores(), clouds(), build.log());
+        return checked;
+    }
+
+    private void build(Plan plan, BuildOptions options, LocalPreflight.Checked checked,
+                       LocalBuildStep.Listener listener) {
         new LocalBuildStep(build.log()).run(new LocalBuildStep.Inputs(plan, workDir(), options.vars(),
-                options.parallel(), options.debug(), context.env(), build.clock()), checked);
+                options.parallel(), options.debug(), build.context().env(), build.clock()), checked, listener);
+    }
+
+    /** How often the pipeline's status line comes (BUILD_STATUS_SECONDS; tests make it short). */
+    private java.time.Duration statusEvery() {
+        String seconds = build.context().env().get("BUILD_STATUS_SECONDS");
+        try {
+            return java.time.Duration.ofSeconds(seconds == null ? 30 : Math.max(1, Long.parseLong(seconds.trim())));
+        } catch (NumberFormatException e) {
+            throw new BuildException("BUILD_STATUS_SECONDS must be a whole number of seconds, got '" + seconds + "'");
+        }
     }
 
     Path workDir() {

@@ -33,6 +33,11 @@ public interface ReleaseHooks {
                         + " (" + local.status().name().toLowerCase(Locale.ROOT) + "); run './build local' first"));
     }
 
+    /** Stores the variant's local image in its artifact store (planned UPLOAD). */
+    default void upload(VariantPlan variant, LocalImages localImages) {
+        throw new BuildException("variant " + variant.key() + " has no storage_url to upload to");
+    }
+
     default void imported(VariantPlan variant, RemoteImage image) {
     }
 

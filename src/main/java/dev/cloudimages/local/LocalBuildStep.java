@@ -72,8 +72,25 @@ public final class LocalBuildStep {
         this.log = log;
     }
 
+    /** Told as each build ends, from the build's own thread (the release pipeline starts shipping it). */
+    public interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        default void built(VariantPlan variant) {
+        }
+
+        default void failed(VariantPlan variant) {
+        }
+    }
+
     /** Builds what the plan says, with the host already checked by {@link LocalPreflight}. */
     public Outputs run(Inputs inputs, LocalPreflight.Checked checked) {
+        return run(inputs, checked, Listener.NONE);
+    }
+
+    /** As {@link #run(Inputs, LocalPreflight.Checked)}, telling {@code listener} as each build ends. */
+    public Outputs run(Inputs inputs, LocalPreflight.Checked checked, Listener listener) {
         List<VariantPlan> builds = inputs.plan().with(Action.BUILD);
         if (builds.isEmpty()) {
             return new Outputs(List.of(), List.of());
@@ -101,7 +118,15 @@ public final class LocalBuildStep {
         try {
             List<Future<Object>> results = new ArrayList<>();
             for (VariantPlan build : builds) {
-                results.add(pool.submit(() -> buildOne(build, context)));
+                results.add(pool.submit(() -> {
+                    Object result = buildOne(build, context);
+                    if (result instanceof Built) {
+                        listener.built(build);
+                    } else {
+                        listener.failed(build);
+                    }
+                    return result;
+                }));
             }
             for (int i = 0; i < results.size(); i++) {
                 Object result = results.get(i).get();

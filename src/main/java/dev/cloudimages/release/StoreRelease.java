@@ -3,9 +3,7 @@ package dev.cloudimages.release;
 import dev.cloudimages.cloud.PublishResult;
 import dev.cloudimages.cloud.ReleaseHooks;
 import dev.cloudimages.cloud.RemoteImage;
-import dev.cloudimages.plan.Action;
 import dev.cloudimages.plan.LocalImages;
-import dev.cloudimages.plan.Plan;
 import dev.cloudimages.plan.VariantPlan;
 import dev.cloudimages.store.ArtifactStore;
 import dev.cloudimages.support.BuildClock;
@@ -14,7 +12,6 @@ import dev.cloudimages.support.Log;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -40,26 +37,8 @@ public final class StoreRelease implements ReleaseHooks {
         this.files = new StoredImageFiles(log);
     }
 
-    /** Uploads every variant planned for upload; one failing does not stop the others. */
-    public void upload(Plan plan, LocalImages localImages) {
-        Map<String, String> failed = new LinkedHashMap<>();
-        int uploaded = 0;
-        for (VariantPlan variant : plan.with(Action.UPLOAD)) {
-            try {
-                uploadOne(variant, localImages);
-                uploaded++;
-            } catch (BuildException e) {
-                log.error("[%s] %s", variant.key(), e.getMessage().replaceFirst("^\\[[^]]+] ", ""));
-                failed.put(variant.key(), e.getMessage());
-            }
-        }
-        log.info("Upload done: uploaded %d%s", uploaded, failed.isEmpty() ? "" : ", " + failed.size() + " failed");
-        if (!failed.isEmpty()) {
-            throw new BuildException(failed.size() + " upload(s) failed: " + String.join(", ", failed.keySet()));
-        }
-    }
-
-    private void uploadOne(VariantPlan variant, LocalImages localImages) {
+    @Override
+    public void upload(VariantPlan variant, LocalImages localImages) {
         LocalImages.Record record = ReleaseHooks.LOCAL_ONLY.localImage(variant, localImages);
         StoredState state = state(variant);
         String object = ReleaseStores.imageObject(variant.imageName(), record.file());

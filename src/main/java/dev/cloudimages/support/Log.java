@@ -23,16 +23,30 @@ public final class Log {
     private final boolean color;
     private final boolean debug;
     private final Supplier<Instant> wallClock;
+    private final String prefix;
 
     public Log(PrintStream out, boolean color, boolean debug) {
         this(out, color, debug, Instant::now);
     }
 
     Log(PrintStream out, boolean color, boolean debug, Supplier<Instant> wallClock) {
+        this(out, color, debug, wallClock, "");
+    }
+
+    private Log(PrintStream out, boolean color, boolean debug, Supplier<Instant> wallClock, String prefix) {
         this.out = out;
         this.color = color;
         this.debug = debug;
         this.wallClock = wallClock;
+        this.prefix = prefix;
+    }
+
+    /**
+     * The same log for one variant's work: every line carries "[key]", so lines of variants
+     * worked on at once can be told apart (a line that already starts with '[' is left as it is).
+     */
+    public Log forVariant(String key) {
+        return new Log(out, color, debug, wallClock, "[" + key + "] ");
     }
 
     public boolean isDebug() {
@@ -69,6 +83,9 @@ public final class Log {
 
     private void write(Level level, String format, Object... args) {
         String message = args.length == 0 ? format : String.format(format, args);
+        if (!prefix.isEmpty() && !message.startsWith("[")) {
+            message = prefix + message;
+        }
         String label = String.format("%-5s", level.name());
         if (color) {
             label = colorCode(level) + label + "\u001b[0m";
