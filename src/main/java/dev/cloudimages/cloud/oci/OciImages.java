@@ -23,6 +23,7 @@ import com.oracle.bmc.core.requests.ListComputeGlobalImageCapabilitySchemasReque
 import com.oracle.bmc.core.requests.ListComputeImageCapabilitySchemasRequest;
 import com.oracle.bmc.core.requests.ListImageShapeCompatibilityEntriesRequest;
 import com.oracle.bmc.core.requests.ListImagesRequest;
+import com.oracle.bmc.core.requests.RemoveImageShapeCompatibilityEntryRequest;
 import com.oracle.bmc.core.requests.UpdateImageRequest;
 import com.oracle.bmc.core.responses.CreateImageResponse;
 import com.oracle.bmc.core.responses.ListImagesResponse;
@@ -78,11 +79,15 @@ final class OciImages {
     Image create(String region, Source source, String displayName, Map<String, String> tags, OciSettings settings,
                  Duration timeout, Duration poll, Rollback rollback) {
         ComputeClient compute = session.compute(region);
+        String version = tags.getOrDefault("version", tags.getOrDefault("release", ""));
+        // the operating system is what the plan lists by (find): OCI's ListImages has no custom-only filter
         ImageSourceDetails details = source.url() != null
                 ? ImageSourceViaObjectStorageUriDetails.builder().sourceUri(source.url())
+                        .operatingSystem(OciSettings.OPERATING_SYSTEM).operatingSystemVersion(version)
                         .sourceImageType(ImageSourceDetails.SourceImageType.Qcow2).build()
                 : ImageSourceViaObjectStorageTupleDetails.builder().namespaceName(session.namespace())
                         .bucketName(source.bucket()).objectName(source.object())
+                        .operatingSystem(OciSettings.OPERATING_SYSTEM).operatingSystemVersion(version)
                         .sourceImageType(ImageSourceDetails.SourceImageType.Qcow2).build();
         CreateImageResponse created;
         try {
@@ -206,6 +211,12 @@ final class OciImages {
                     changed = true;
                 }
             }
+            for (String shape : settings.unwantedShapes(have)) {
+                compute.removeImageShapeCompatibilityEntry(RemoveImageShapeCompatibilityEntryRequest.builder()
+                        .imageId(image.getId()).shapeName(shape).build());
+                log.info("image %s in %s: not for %s", image.getId(), region, shape);
+                changed = true;
+            }
             return changed;
         } catch (BmcException e) {
             throw OciFailures.of("setting the capabilities of image " + image.getId() + " in " + region, e, session);
@@ -265,14 +276,18 @@ final class OciImages {
         }
     }
 
-    /** This build's images in a compartment of a region (any revision when {@code revision} is null), not deleted. */
+    /**
+     * This build's images in a compartment of a region (any revision when {@code revision} is null),
+     * not deleted. ListImages answers with every platform image too, page after page, unless asked
+     * for one operating system: it is asked for the one the images made here carry.
+     */
     List<Image> find(String region, String compartment, String project, String buildName, Integer revision) {
         List<Image> found = new ArrayList<>();
         String page = null;
         try {
             do {
                 ListImagesResponse response = session.compute(region).listImages(ListImagesRequest.builder()
-                        .compartmentId(compartment).page(page).build());
+                        .compartmentId(compartment).operatingSystem(OciSettings.OPERATING_SYSTEM).page(page).build());
                 response.getItems().stream()
                         .filter(i -> i.getLifecycleState() != Image.LifecycleState.Deleted)
                         .filter(i -> OciTags.sameBuild(i, project, buildName, revision)).forEach(found::add);

@@ -92,24 +92,39 @@ final class OciPublisher {
     }
 
     /**
-     * The import region first, then the listed ones in name order; OCI has no account-wide region
-     * list here, so ALL is the import region.
+     * The import region first, then the others in name order: every region the tenancy is
+     * subscribed to for regions.ALL, else those listed by name; a name OCI does not know fails
+     * before anything changes.
      */
     private List<String> regions(PublishJob job, List<String> notes) {
-        List<String> regions = new ArrayList<>(List.of(session.region()));
         Map<String, Boolean> flags = job.settings().flags("regions");
+        java.util.TreeSet<String> others = new java.util.TreeSet<>();
         new java.util.TreeMap<>(flags).forEach((region, on) -> {
-            if (on && !region.equals("ALL") && !regions.contains(region)) {
-                if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
-                    throw job.settings().bad("regions." + region, "true", "an OCI region name such as eu-frankfurt-1");
-                }
-                regions.add(region);
+            if (!region.equals("ALL") && !OciSession.knownRegion(region)) {
+                throw job.settings().bad("regions." + region, on.toString(), "an OCI region name such as eu-frankfurt-1");
+            }
+            if (on && !region.equals("ALL")) {
+                others.add(region);
             }
         });
-        if (Boolean.TRUE.equals(flags.get("ALL")) && regions.size() == 1) {
-            notes.add("regions.ALL: OCI images are published to the regions listed by name; only " + session.region()
-                    + " (where the image was imported) here");
+        if (Boolean.TRUE.equals(flags.get("ALL"))) {
+            String tenancy = session.tenancy().orElse(null);
+            if (tenancy == null) {
+                notes.add("regions.ALL: the tenancy is not known with instance principals, so its region"
+                        + " subscriptions cannot be listed; name the regions (regions { \"uk-london-1\" = true })");
+            } else {
+                others.addAll(new RegionSubscriptions(session).ready(tenancy));
+            }
         }
+        // a region set to false stays out, ALL or not
+        flags.forEach((region, on) -> {
+            if (!on) {
+                others.remove(region);
+            }
+        });
+        others.remove(session.region());
+        List<String> regions = new ArrayList<>(List.of(session.region()));
+        regions.addAll(others);
         return regions;
     }
 
