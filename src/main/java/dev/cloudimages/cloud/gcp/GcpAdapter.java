@@ -64,8 +64,7 @@ final class GcpAdapter implements CloudAdapter {
     }
 
     private static Optional<RemoteImage> latestBuildImage(GcpSession session, String project, String buildName) {
-        String filter = "labels." + ImageIdentity.BUILD_NAME + " = \"" + GcpLabels.value(buildName) + "\" AND labels."
-                + ImageIdentity.PROJECT + " = \"" + GcpLabels.value(project) + "\"";
+        String filter = GcpLabels.filter(Map.of(ImageIdentity.BUILD_NAME, buildName, ImageIdentity.PROJECT, project));
         try {
             Iterable<Image> images = session.images().list(ListImagesRequest.newBuilder()
                     .setProject(session.project()).setFilter(filter).build()).iterateAll();
