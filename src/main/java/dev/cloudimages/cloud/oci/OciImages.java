@@ -32,6 +32,7 @@ import com.oracle.bmc.workrequests.model.WorkRequest;
 import com.oracle.bmc.workrequests.model.WorkRequestError;
 import com.oracle.bmc.workrequests.requests.GetWorkRequestRequest;
 import com.oracle.bmc.workrequests.requests.ListWorkRequestErrorsRequest;
+import dev.cloudimages.cloud.Pending;
 import dev.cloudimages.cloud.Polling;
 import dev.cloudimages.cloud.Rollback;
 import dev.cloudimages.support.BuildException;
@@ -51,6 +52,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * attachment types) and shape compatibility, found by their freeform tags, removed.
  */
 final class OciImages {
+
+    /** The journal's word for an image, and the details that find it. */
+    static final String IMAGE = "image";
+    static final String ID = "id";
+    static final String WORK_REQUEST = "work_request";
+    static final String COMPARTMENT = "compartment";
 
     private final OciSession session;
     private final Log log;
@@ -74,10 +81,11 @@ final class OciImages {
 
     /**
      * Makes an image in {@code region} and waits until it is AVAILABLE with its capability schema
-     * and shapes; its removal goes on {@code rollback} as soon as OCI has given it an id.
+     * and shapes; its removal goes on {@code rollback} as soon as OCI has given it an id, and the
+     * id and work request into its journal entry ({@code pending}, written before the request).
      */
     Image create(String region, Source source, String displayName, Map<String, String> tags, OciSettings settings,
-                 Duration timeout, Duration poll, Rollback rollback) {
+                 Duration timeout, Duration poll, Rollback rollback, Pending pending) {
         ComputeClient compute = session.compute(region);
         String version = tags.getOrDefault("version", tags.getOrDefault("release", ""));
         // the operating system is what the plan lists by (find): OCI's ListImages has no custom-only filter
@@ -99,7 +107,14 @@ final class OciImages {
             throw OciFailures.of("creating image " + displayName + " in " + region, e, session);
         }
         String imageId = created.getImage().getId();
-        rollback.onFailure("image " + imageId + " in " + region, () -> delete(region, imageId));
+        pending.with(ID, imageId);
+        if (created.getOpcWorkRequestId() != null) {
+            pending.with(WORK_REQUEST, created.getOpcWorkRequestId());
+        }
+        rollback.onFailure("image " + imageId + " in " + region, () -> {
+            delete(region, imageId);
+            pending.done();
+        });
         log.info("image %s in %s: %s (work request %s)", imageId, region, created.getImage().getLifecycleState(),
                 created.getOpcWorkRequestId());
         if (created.getOpcWorkRequestId() != null) {
@@ -162,6 +177,19 @@ final class OciImages {
                 default -> Optional.empty();
             };
         });
+    }
+
+    /** The image of this id, if OCI still has it. */
+    Optional<Image> find(String region, String imageId) {
+        try {
+            return Optional.of(session.compute(region).getImage(GetImageRequest.builder().imageId(imageId).build())
+                    .getImage());
+        } catch (BmcException e) {
+            if (OciFailures.notFound(e)) {
+                return Optional.empty();
+            }
+            throw OciFailures.of("reading image " + imageId + " in " + region, e, session);
+        }
     }
 
     Image get(String region, String imageId) {

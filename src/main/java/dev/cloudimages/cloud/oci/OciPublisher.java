@@ -8,6 +8,8 @@ import com.oracle.bmc.core.responses.ExportImageResponse;
 import com.oracle.bmc.model.BmcException;
 import dev.cloudimages.cloud.CloudContext;
 import dev.cloudimages.cloud.ImageIdentity;
+import dev.cloudimages.cloud.ImportJournal;
+import dev.cloudimages.cloud.Pending;
 import dev.cloudimages.cloud.PublishJob;
 import dev.cloudimages.cloud.PublishResult;
 import dev.cloudimages.cloud.Rollback;
@@ -149,12 +151,13 @@ final class OciPublisher {
         }
         String object = export.object(source);
         try (Rollback temporaries = new Rollback(context.log()); Rollback rollback = new Rollback(context.log())) {
+            // publishing has no journal: a killed publish leaves a region's image, which a re-run reuses
+            ImportJournal none = ImportJournal.inMemory();
             ObjectUpload.Par par = objects.readPar(session.region(), settings.bucket(), object, object + "-" + region,
-                    Instant.now().plus(settings.publishTimeout()).plus(1, ChronoUnit.HOURS));
-            temporaries.onFailure("pre-authenticated request " + par.id(),
-                    () -> objects.deletePar(session.region(), settings.bucket(), par.id()));
+                    Instant.now().plus(settings.publishTimeout()).plus(1, ChronoUnit.HOURS), temporaries, none);
             Image image = images.create(region, OciImages.Source.url(par.url()), identity.imageName(), tags, settings,
-                    settings.publishTimeout(), context.pollInterval(), rollback);
+                    settings.publishTimeout(), context.pollInterval(), rollback, Pending.before(none,
+                            new ImportJournal.Entry(OciImages.IMAGE, identity.imageName(), region, Map.of())));
             rollback.commit();
             return new PublishResult.RegionOutcome(region, image.getId(), "imported from " + session.region(), false);
         }

@@ -56,7 +56,8 @@ public final class FakeOci implements AutoCloseable {
     public record Request(String region, String method, String path, JsonNode body, Map<String, String> query) {
     }
 
-    public record Par(String id, String region, String bucket, String object, String token, String expires) {
+    public record Par(String id, String name, String region, String bucket, String object, String token,
+                      String expires) {
     }
 
     final Map<String, Map<String, byte[]>> objects = new ConcurrentHashMap<>();
