@@ -230,6 +230,16 @@ class OciImportTest {
     }
 
     @Test
+    void aThrottledWorkRequestPollIsTriedAgainAfterABackoff() throws Exception {
+        try (OciFixture f = new OciFixture(dir)) {
+            f.oci.throttleWorkRequestPolls(1);
+            f.adapter().importImage(f.job(f.disk(), 0, "uefi", OciFixture.settings(Map.of())), f.context());
+            assertEquals("AVAILABLE", f.oci.images(OciFixture.HOME).get(0).lifecycle);
+            assertTrue(f.oci.requests().stream().filter(r -> r.path().contains("/workRequests/")).count() > 1);
+        }
+    }
+
+    @Test
     void nativeLaunchModeIsRefusedBeforeAnyRequest() throws Exception {
         try (OciFixture f = new OciFixture(dir)) {
             BuildException e = assertThrows(BuildException.class, () -> f.adapter().importImage(

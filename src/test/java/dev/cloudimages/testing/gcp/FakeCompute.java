@@ -42,6 +42,8 @@ final class FakeCompute {
     private final Map<String, ObjectNode> policies = new TreeMap<>();
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private volatile int insertPolls = POLLS;
+    /** The operations already answered once with 429. */
+    private final java.util.Set<String> throttled = new java.util.HashSet<>();
 
     FakeCompute(FakeGcp gcp) {
         this.gcp = gcp;
@@ -302,6 +304,11 @@ final class FakeCompute {
         if (operation == null) {
             error(exchange, 404, "The resource 'projects/" + FakeGcp.PROJECT + "/global/operations/" + name
                     + "' was not found", "notFound");
+            return;
+        }
+        if (throttled.add(name)) {
+            // Compute limits reads per minute: a caller polling operations gets 429s, here the first look at each
+            error(exchange, 429, "Rate Limit Exceeded", "rateLimitExceeded");
             return;
         }
         if (operation.json().path("status").asText().equals("RUNNING") && --operation.polls()[0] <= 0) {

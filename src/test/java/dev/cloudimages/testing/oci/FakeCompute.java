@@ -86,6 +86,7 @@ public final class FakeCompute {
     volatile String failNext;
     volatile boolean quotaNext;
     volatile int pollsToFinish = 2;
+    final java.util.concurrent.atomic.AtomicInteger throttleNext = new java.util.concurrent.atomic.AtomicInteger();
 
     FakeCompute(FakeOci oci) {
         this.oci = oci;
@@ -186,6 +187,10 @@ public final class FakeCompute {
                 WorkRequest request = work.get(id);
                 if (request == null) {
                     reply(exchange, 404, error("NotAuthorizedOrNotFound", "no such work request"));
+                    return;
+                }
+                if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    reply(exchange, 429, error("TooManyRequests", "Too many requests for the tenancy"));
                     return;
                 }
                 advance(request);

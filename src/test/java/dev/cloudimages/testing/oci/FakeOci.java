@@ -173,6 +173,14 @@ public final class FakeOci implements AutoCloseable {
         compute.pollsToFinish = polls;
     }
 
+    /**
+     * The next {@code polls} reads of work requests answer 429 TooManyRequests, as OCI answers a
+     * tenancy polling too fast (not by default: the SDK waits 2 s and more before each retry).
+     */
+    public void throttleWorkRequestPolls(int polls) {
+        compute.throttleNext.set(polls);
+    }
+
     public void quotaOnNextCreate() {
         compute.quotaNext = true;
     }
