@@ -37,6 +37,11 @@ final class OciFailures {
             return new BuildException("oci: a limit was reached while " + doing + " (" + session.describe() + "): "
                     + code + ": " + message + "; remove unused custom images or request a higher limit", cause);
         }
+        if (status <= 0) {
+            // the SDK's "status" of a request that got no answer (connection refused, DNS, timeout)
+            return new BuildException("oci: " + doing + " failed (" + session.describe() + "): no answer from OCI ("
+                    + message.replaceFirst("^.*Exception: ", "") + ")", cause);
+        }
         return new BuildException("oci: " + doing + " failed (" + session.describe() + "): "
                 + (code.isEmpty() ? "HTTP " + status : code) + ": " + message, cause);
     }
