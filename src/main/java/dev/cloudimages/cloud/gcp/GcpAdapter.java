@@ -9,6 +9,8 @@ import dev.cloudimages.cloud.CloudContext;
 import dev.cloudimages.cloud.CloudSettings;
 import dev.cloudimages.cloud.ImageIdentity;
 import dev.cloudimages.cloud.ImportJob;
+import dev.cloudimages.cloud.ImportJournal;
+import dev.cloudimages.cloud.Pending;
 import dev.cloudimages.cloud.PublishJob;
 import dev.cloudimages.cloud.PublishResult;
 import dev.cloudimages.cloud.RemoteImage;
@@ -64,8 +66,7 @@ final class GcpAdapter implements CloudAdapter {
     }
 
     private static Optional<RemoteImage> latestBuildImage(GcpSession session, String project, String buildName) {
-        String filter = "labels." + ImageIdentity.BUILD_NAME + " = \"" + GcpLabels.value(buildName) + "\" AND labels."
-                + ImageIdentity.PROJECT + " = \"" + GcpLabels.value(project) + "\"";
+        String filter = GcpLabels.filter(Map.of(ImageIdentity.BUILD_NAME, buildName, ImageIdentity.PROJECT, project));
         try {
             Iterable<Image> images = session.images().list(ListImagesRequest.newBuilder()
                     .setProject(session.project()).setFilter(filter).build()).iterateAll();
@@ -106,38 +107,21 @@ final class GcpAdapter implements CloudAdapter {
         Map<String, String> labels = GcpLabels.of(identity, Map.of(ImageIdentity.IMPORTED,
                 context.timestamp()));
         ImageCreator creator = new ImageCreator(session, context.log());
-        removeLeftover(session, creator, image, context, identity);
+        new GcpLeftovers(session, creator, context).remove(job, image);
         try (Rollback temporaries = new Rollback(context.log()); Rollback rollback = new Rollback(context.log())) {
             GcsUpload.Uploaded uploaded = new GcsUpload(session, context.log()).upload(job.imageFile(), bucket, object,
-                    temporaries);
+                    temporaries, job.journal());
+            Pending pending = Pending.before(job.journal(), new ImportJournal.Entry(ImageCreator.IMAGE,
+                    image.imageName(), "global", Map.of()));
             Image made = creator.create(uploaded.sourceUrl(), identity, image, labels, context.pollInterval(),
-                    rollback);
+                    rollback, pending);
             rollback.commit();
+            pending.done();
             // the object is needed no more: the temporaries' undo removes it on close
             return GcpLabels.remote(made, identity.buildName());
         } catch (StorageException e) {
             throw GcpFailures.of("uploading the image", e, session);
         }
-    }
-
-    /**
-     * An image of this name that the plan did not see as imported (it failed, or a killed run left
-     * it) is in the way of images.insert: remove it first.
-     */
-    private static void removeLeftover(GcpSession session, ImageCreator creator, ImageCreator.Settings image,
-                                       CloudContext context, ImageIdentity identity) {
-        Optional<Image> existing = creator.find(image.imageName());
-        if (existing.isEmpty()) {
-            return;
-        }
-        Map<String, String> labels = existing.get().getLabelsMap();
-        if (!GcpLabels.value(identity.buildName()).equals(labels.get(ImageIdentity.BUILD_NAME))) {
-            throw new BuildException("gcp: an image named " + image.imageName() + " that this build did not make"
-                    + " is in project " + session.project() + "; remove it or rename the variant");
-        }
-        context.log().warn("[%s] removing image %s (%s) left by an earlier import that did not finish",
-                identity.variantKey(), image.imageName(), existing.get().getStatus());
-        creator.delete(image.imageName(), image.timeout(), context.pollInterval());
     }
 
     @Override

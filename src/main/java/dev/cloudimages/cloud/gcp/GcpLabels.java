@@ -53,6 +53,16 @@ final class GcpLabels {
         return mapped;
     }
 
+    /**
+     * A list filter for images carrying these labels (values mapped as above), in the form the
+     * Compute API documents: each expression in parentheses, joined by AND
+     * ({@code (labels.a = "x") AND (labels.b = "y")}); without the parentheses it is refused.
+     */
+    static String filter(Map<String, String> labels) {
+        return String.join(" AND ", new java.util.TreeMap<>(labels).entrySet().stream()
+                .map(e -> "(labels." + e.getKey() + " = \"" + value(e.getValue()) + "\")").toList());
+    }
+
     static int revision(Image image) {
         try {
             return Integer.parseInt(image.getLabelsMap().getOrDefault(ImageIdentity.BUILD_REVISION, "0"));

@@ -19,8 +19,9 @@ final class GcpOperations {
     static Operation await(GcpSession session, Operation started, String what, Duration timeout, String limitKey,
                            Duration interval) {
         Operation done = Polling.until(what, timeout, limitKey, interval, () -> {
-            Operation now = started.getStatus() == Operation.Status.DONE ? started : poll(session, started, what);
-            return now.getStatus() == Operation.Status.DONE ? Optional.of(now) : Optional.empty();
+            Optional<Operation> now = started.getStatus() == Operation.Status.DONE ? Optional.of(started)
+                    : poll(session, started, what);
+            return now.filter(o -> o.getStatus() == Operation.Status.DONE);
         });
         if (done.hasError() && done.getError().getErrorsCount() > 0) {
             String errors = done.getError().getErrorsList().stream().map(e -> e.getCode() + ": " + e.getMessage())
@@ -31,10 +32,18 @@ final class GcpOperations {
         return done;
     }
 
-    private static Operation poll(GcpSession session, Operation started, String what) {
+    /**
+     * The operation as it is now, or empty when GCP asks to be asked later: a poll throttled (429)
+     * or refused for a moment (503) is only a poll missed, not a failed operation.
+     */
+    private static Optional<Operation> poll(GcpSession session, Operation started, String what) {
         try {
-            return session.operations().get(session.project(), started.getName());
+            return Optional.of(session.operations().get(session.project(), started.getName()));
         } catch (ApiException e) {
+            int status = GcpFailures.status(e);
+            if (status == 429 || status == 503) {
+                return Optional.empty();
+            }
             throw GcpFailures.of("waiting for " + what, e, session);
         }
     }

@@ -6,6 +6,8 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
+import dev.cloudimages.cloud.ImportJournal;
+import dev.cloudimages.cloud.Pending;
 import dev.cloudimages.cloud.Rollback;
 import dev.cloudimages.cloud.TransferProgress;
 import dev.cloudimages.support.BuildException;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
@@ -43,14 +46,21 @@ final class GcsUpload {
         this.log = log;
     }
 
-    Uploaded upload(Path file, String bucket, String objectName, Rollback rollback) {
+    /** The journal's word for an uploaded object (its name is gs://bucket/object). */
+    static final String OBJECT = "object";
+
+    Uploaded upload(Path file, String bucket, String objectName, Rollback rollback, ImportJournal journal) {
         Checksums sums = Checksums.of(file);
         Storage storage = session.storage();
         BlobId blob = BlobId.of(bucket, objectName);
         BlobInfo info = BlobInfo.newBuilder(blob).setContentType("application/gzip").setCrc32c(sums.crc32c())
                 .setMd5(sums.md5()).build();
         String where = "gs://" + bucket + "/" + objectName;
-        rollback.onFailure("object " + where, () -> storage.delete(blob));
+        Pending pending = Pending.before(journal, new ImportJournal.Entry(OBJECT, where, "global", Map.of()));
+        rollback.onFailure("object " + where, () -> {
+            storage.delete(blob);
+            pending.done();
+        });
         TransferProgress progress = TransferProgress.every5s(log, "upload to " + where, sums.size());
         try (InputStream in = Files.newInputStream(file)) {
             WriteChannel writer = storage.writer(info, Storage.BlobWriteOption.crc32cMatch(),

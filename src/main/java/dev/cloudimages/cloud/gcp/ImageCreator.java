@@ -8,6 +8,7 @@ import com.google.cloud.compute.v1.Operation;
 import com.google.cloud.compute.v1.RawDisk;
 import dev.cloudimages.cloud.CloudSettings;
 import dev.cloudimages.cloud.ImageIdentity;
+import dev.cloudimages.cloud.Pending;
 import dev.cloudimages.cloud.Rollback;
 import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.Log;
@@ -83,8 +84,17 @@ final class ImageCreator {
         this.log = log;
     }
 
+    /** The journal's word for an image (its name is the image name), and its insert operation. */
+    static final String IMAGE = "image";
+    static final String OPERATION = "operation";
+
+    /**
+     * Inserts the image and waits for it; the journal has it (by name) before the insert, its
+     * operation once accepted, and it is crossed off when the rollback removes it or the caller
+     * keeps it ({@code pending}).
+     */
     Image create(String sourceUrl, ImageIdentity identity, Settings settings, Map<String, String> labels,
-                 Duration interval, Rollback rollback) {
+                 Duration interval, Rollback rollback, Pending pending) {
         Image.Builder image = Image.newBuilder().setName(settings.imageName())
                 .setDescription(identity.description()).setArchitecture(settings.architecture())
                 .setRawDisk(RawDisk.newBuilder().setSource(sourceUrl).setContainerType("TAR"))
@@ -102,8 +112,11 @@ final class ImageCreator {
         } catch (ApiException e) {
             throw GcpFailures.of(what, e, session);
         }
-        rollback.onFailure("image " + settings.imageName() + " in project " + project,
-                () -> delete(settings.imageName(), settings.timeout(), interval));
+        pending.with(OPERATION, started.getName());
+        rollback.onFailure("image " + settings.imageName() + " in project " + project, () -> {
+            delete(settings.imageName(), settings.timeout(), interval);
+            pending.done();
+        });
         log.info("[%s] %s from %s (%s, %s)", identity.variantKey(), what, sourceUrl, settings.architecture(),
                 settings.features().isEmpty() ? "no guest OS features" : String.join(", ", settings.features()));
         GcpOperations.await(session, started, what, settings.timeout(), "import.timeout", interval);

@@ -146,7 +146,7 @@ final class ImagePublisher {
         String at = endOfLife.toString();
         String state = context.clock().now().isBefore(endOfLife) ? "ACTIVE" : "DEPRECATED";
         DeprecationStatus have = image.getDeprecated();
-        if (have.getDeprecated().equals(at) && have.getState().equals(state)) {
+        if (endOfLife.equals(instant(have.getDeprecated())) && have.getState().equals(state)) {
             return;
         }
         Operation started = session.images().deprecateCallable().call(DeprecateImageRequest.newBuilder()
@@ -155,6 +155,18 @@ final class ImagePublisher {
         GcpOperations.await(session, started, "deprecating image " + image.getName(), OPERATION_TIMEOUT, null,
                 context.pollInterval());
         done.add("deprecation " + at);
+    }
+
+    /**
+     * A deprecation time as the instant it names: GCP keeps its own form of what was sent
+     * (milliseconds, an offset), so the strings differ when the times do not. Null when unset.
+     */
+    static Instant instant(String rfc3339) {
+        try {
+            return rfc3339 == null || rfc3339.isEmpty() ? null : java.time.OffsetDateTime.parse(rfc3339).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static Instant endOfLife(ImageIdentity identity, CloudSettings settings) {

@@ -14,7 +14,10 @@ import com.oracle.bmc.objectstorage.requests.CreatePreauthenticatedRequestReques
 import com.oracle.bmc.objectstorage.requests.DeleteObjectRequest;
 import com.oracle.bmc.objectstorage.requests.DeletePreauthenticatedRequestRequest;
 import com.oracle.bmc.objectstorage.requests.HeadObjectRequest;
+import com.oracle.bmc.objectstorage.requests.ListPreauthenticatedRequestsRequest;
 import com.oracle.bmc.objectstorage.requests.UploadPartRequest;
+import dev.cloudimages.cloud.ImportJournal;
+import dev.cloudimages.cloud.Pending;
 import dev.cloudimages.cloud.Rollback;
 import dev.cloudimages.cloud.TransferProgress;
 import dev.cloudimages.support.BuildException;
@@ -31,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -38,6 +42,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * read-only pre-authenticated requests (PARs) for an object, and removal of both.
  */
 final class ObjectUpload {
+
+    /** The journal's words for what this class makes, and the details that find them. */
+    static final String OBJECT = "object";
+    static final String PAR = "par";
+    static final String BUCKET = "bucket";
+    static final String UPLOAD_ID = "upload_id";
+    static final String ID = "id";
 
     private final OciSession session;
     private final Log log;
@@ -50,13 +61,14 @@ final class ObjectUpload {
     /**
      * Uploads {@code file} as {@code object} into {@code bucket} of the session's region. The
      * object's removal is put on {@code temporaries} (run whatever happens), as is the abort of an
-     * upload that does not complete.
+     * upload that does not complete; the journal has the object (and its upload) before it starts.
      */
-    void upload(Path file, String bucket, String object, long partSize, Rollback temporaries) {
+    void upload(Path file, String bucket, String object, long partSize, Rollback temporaries, ImportJournal journal) {
         String region = session.region();
         String namespace = session.namespace();
         ObjectStorageClient client = session.uploads(region);
         String where = "object " + object + " in bucket " + bucket + " (" + region + ")";
+        Pending pending = Pending.before(journal, new ImportJournal.Entry(OBJECT, object, region, Map.of(BUCKET, bucket)));
         String uploadId;
         try {
             uploadId = client.createMultipartUpload(CreateMultipartUploadRequest.builder().namespaceName(namespace)
@@ -66,13 +78,14 @@ final class ObjectUpload {
         } catch (BmcException e) {
             throw OciFailures.of("starting the upload of " + where, e, session);
         }
+        pending.with(UPLOAD_ID, uploadId);
         AtomicBoolean committed = new AtomicBoolean();
-        temporaries.onFailure(where, () -> deleteObject(region, bucket, object));
-        temporaries.onFailure("the unfinished upload of " + where, () -> {
+        temporaries.onFailure(where, () -> {
             if (!committed.get()) {
-                client.abortMultipartUpload(AbortMultipartUploadRequest.builder().namespaceName(namespace)
-                        .bucketName(bucket).objectName(object).uploadId(uploadId).build());
+                abort(region, bucket, object, uploadId);
             }
+            deleteObject(region, bucket, object);
+            pending.done();
         });
         List<CommitMultipartUploadPartDetails> parts = new ArrayList<>();
         long size = size(file);
@@ -102,6 +115,47 @@ final class ObjectUpload {
             throw new BuildException("cannot read " + file + ": " + e.getMessage());
         }
         progress.finish();
+    }
+
+    /** Aborts a multipart upload (its parts are kept, and billed, until then); one already gone is fine. */
+    void abort(String region, String bucket, String object, String uploadId) {
+        try {
+            session.uploads(region).abortMultipartUpload(AbortMultipartUploadRequest.builder()
+                    .namespaceName(session.namespace()).bucketName(bucket).objectName(object).uploadId(uploadId).build());
+        } catch (BmcException e) {
+            if (!OciFailures.notFound(e)) {
+                throw OciFailures.of("aborting the upload of " + object + " to " + bucket, e, session);
+            }
+        }
+    }
+
+    /**
+     * A read-only PAR for one object until {@code expires}, written into the journal before it is
+     * made; its full URL is returned with its id, and its removal (which crosses it off) put on
+     * {@code temporaries}.
+     */
+    Par readPar(String region, String bucket, String object, String name, Instant expires, Rollback temporaries,
+                ImportJournal journal) {
+        Pending pending = Pending.before(journal, new ImportJournal.Entry(PAR, name, region, Map.of(BUCKET, bucket,
+                OBJECT, object)));
+        Par par = readPar(region, bucket, object, name, expires);
+        pending.with(ID, par.id());
+        temporaries.onFailure("pre-authenticated request " + par.id(), () -> {
+            deletePar(region, bucket, par.id());
+            pending.done();
+        });
+        return par;
+    }
+
+    /** The ids of the PARs of {@code bucket} with this name (one whose id a killed run never learnt). */
+    List<String> parsNamed(String region, String bucket, String object, String name) {
+        try {
+            return session.objectStorage(region).listPreauthenticatedRequests(ListPreauthenticatedRequestsRequest
+                    .builder().namespaceName(session.namespace()).bucketName(bucket).objectNamePrefix(object).build())
+                    .getItems().stream().filter(p -> name.equals(p.getName())).map(p -> p.getId()).toList();
+        } catch (BmcException e) {
+            throw OciFailures.of("listing the pre-authenticated requests of bucket " + bucket, e, session);
+        }
     }
 
     /** A read-only PAR for one object until {@code expires}; its full URL is returned with its id. */
@@ -149,14 +203,17 @@ final class ObjectUpload {
         }
     }
 
-    void deleteObject(String region, String bucket, String object) {
+    /** Deletes an object; whether it was there. */
+    boolean deleteObject(String region, String bucket, String object) {
         try {
             session.objectStorage(region).deleteObject(DeleteObjectRequest.builder().namespaceName(session.namespace())
                     .bucketName(bucket).objectName(object).build());
+            return true;
         } catch (BmcException e) {
             if (!OciFailures.notFound(e)) {
                 throw OciFailures.of("deleting " + object + " from bucket " + bucket, e, session);
             }
+            return false;
         }
     }
 

@@ -6,6 +6,8 @@ import dev.cloudimages.cloud.CloudContext;
 import dev.cloudimages.cloud.CloudSettings;
 import dev.cloudimages.cloud.ImageIdentity;
 import dev.cloudimages.cloud.ImportJob;
+import dev.cloudimages.cloud.ImportJournal;
+import dev.cloudimages.cloud.Pending;
 import dev.cloudimages.cloud.PublishJob;
 import dev.cloudimages.cloud.PublishResult;
 import dev.cloudimages.cloud.RemoteImage;
@@ -73,35 +75,29 @@ final class OciAdapter implements CloudAdapter {
         // every setting is checked before anything is uploaded
         OciSettings settings = OciSettings.of(identity, job.settings(), session);
         String region = session.region();
+        new OciLeftovers(session, context.log()).remove(job, settings);
         OciImages images = new OciImages(session, context.log());
-        for (Image left : images.find(region, settings.compartment(), identity.project(), identity.buildName(),
-                identity.revision())) {
-            // an image of this very revision that was never marked imported is what a killed run left
-            if (!OciTags.of(left).containsKey(ImageIdentity.IMPORTED)) {
-                context.log().warn("[%s] removing image %s (%s) left in %s by an earlier import that did not finish",
-                        identity.variantKey(), left.getId(), left.getLifecycleState().getValue(), region);
-                images.delete(region, left.getId());
-            }
-        }
         String object = identity.buildName() + "-r" + identity.revision() + "-" + UUID.randomUUID() + ".qcow2";
         ObjectUpload objects = new ObjectUpload(session, context.log());
         try (Rollback temporaries = new Rollback(context.log()); Rollback rollback = new Rollback(context.log())) {
-            objects.upload(job.imageFile(), settings.bucket(), object, settings.partSize(), temporaries);
+            objects.upload(job.imageFile(), settings.bucket(), object, settings.partSize(), temporaries, job.journal());
             OciImages.Source source = OciImages.Source.object(settings.bucket(), object);
             if (settings.usePar()) {
                 // federated users and instance principals cannot import by object name: a short-lived read PAR
                 ObjectUpload.Par par = objects.readPar(region, settings.bucket(), object, object + "-import",
-                        Instant.now().plus(settings.importTimeout()).plus(1, ChronoUnit.HOURS));
-                temporaries.onFailure("pre-authenticated request " + par.id(),
-                        () -> objects.deletePar(region, settings.bucket(), par.id()));
+                        Instant.now().plus(settings.importTimeout()).plus(1, ChronoUnit.HOURS), temporaries,
+                        job.journal());
                 source = OciImages.Source.url(par.url());
             }
+            Pending pending = Pending.before(job.journal(), new ImportJournal.Entry(OciImages.IMAGE,
+                    identity.imageName(), region, Map.of(OciImages.COMPARTMENT, settings.compartment())));
             Image image = images.create(region, source, identity.imageName(), OciTags.of(identity, Map.of()), settings,
-                    settings.importTimeout(), context.pollInterval(), rollback);
+                    settings.importTimeout(), context.pollInterval(), rollback, pending);
             // marked imported last: an image without the mark is one a run did not finish
             image = images.tag(region, image, Map.of(ImageIdentity.IMPORTED, context.timestamp(),
                     OciTags.SOURCE_ID, image.getId(), OciTags.SOURCE_REGION, region));
             rollback.commit();
+            pending.done();
             return OciTags.remote(image, region);
         }
     }

@@ -13,23 +13,37 @@ final class OciFailures {
     }
 
     static BuildException of(String doing, BmcException e, OciSession session) {
-        String code = e.getServiceCode() == null ? "" : e.getServiceCode();
-        String message = message(e);
-        if (e.getStatusCode() == 401 || code.equals("NotAuthenticated")) {
+        return of(doing, e.getStatusCode(), e.getServiceCode() == null ? "" : e.getServiceCode(), message(e), session, e);
+    }
+
+    /** The same for an answer that did not come through an SDK client (its status, code and message). */
+    static BuildException of(String doing, int status, String code, String message, OciSession session) {
+        return of(doing, status, code, message.isBlank() ? "no detail" : message.replaceAll("\\s+", " ").trim(),
+                session, null);
+    }
+
+    private static BuildException of(String doing, int status, String code, String message, OciSession session,
+                                     Throwable cause) {
+        if (status == 401 || code.equals("NotAuthenticated")) {
             return new BuildException("oci: not authenticated while " + doing + " (" + session.describe() + "): "
-                    + message + "; " + session.loginHint(), e);
+                    + message + "; " + session.loginHint(), cause);
         }
-        if (code.equals("NotAuthorizedOrNotFound") || e.getStatusCode() == 403) {
+        if (code.equals("NotAuthorizedOrNotFound") || status == 403) {
             return new BuildException("oci: access denied while " + doing + " (" + session.describe() + "): " + code
                     + ": " + message + "; check that the compartment and bucket exist and the policies the README lists"
-                    + " for import and publish", e);
+                    + " for import and publish", cause);
         }
         if (code.equals("LimitExceeded") || code.equals("QuotaExceeded")) {
             return new BuildException("oci: a limit was reached while " + doing + " (" + session.describe() + "): "
-                    + code + ": " + message + "; remove unused custom images or request a higher limit", e);
+                    + code + ": " + message + "; remove unused custom images or request a higher limit", cause);
+        }
+        if (status <= 0) {
+            // the SDK's "status" of a request that got no answer (connection refused, DNS, timeout)
+            return new BuildException("oci: " + doing + " failed (" + session.describe() + "): no answer from OCI ("
+                    + message.replaceFirst("^.*Exception: ", "") + ")", cause);
         }
         return new BuildException("oci: " + doing + " failed (" + session.describe() + "): "
-                + (code.isEmpty() ? "HTTP " + e.getStatusCode() : code) + ": " + message, e);
+                + (code.isEmpty() ? "HTTP " + status : code) + ": " + message, cause);
     }
 
     static boolean notFound(BmcException e) {

@@ -23,6 +23,7 @@ import com.oracle.bmc.core.requests.ListComputeGlobalImageCapabilitySchemasReque
 import com.oracle.bmc.core.requests.ListComputeImageCapabilitySchemasRequest;
 import com.oracle.bmc.core.requests.ListImageShapeCompatibilityEntriesRequest;
 import com.oracle.bmc.core.requests.ListImagesRequest;
+import com.oracle.bmc.core.requests.RemoveImageShapeCompatibilityEntryRequest;
 import com.oracle.bmc.core.requests.UpdateImageRequest;
 import com.oracle.bmc.core.responses.CreateImageResponse;
 import com.oracle.bmc.core.responses.ListImagesResponse;
@@ -31,6 +32,7 @@ import com.oracle.bmc.workrequests.model.WorkRequest;
 import com.oracle.bmc.workrequests.model.WorkRequestError;
 import com.oracle.bmc.workrequests.requests.GetWorkRequestRequest;
 import com.oracle.bmc.workrequests.requests.ListWorkRequestErrorsRequest;
+import dev.cloudimages.cloud.Pending;
 import dev.cloudimages.cloud.Polling;
 import dev.cloudimages.cloud.Rollback;
 import dev.cloudimages.support.BuildException;
@@ -50,6 +52,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * attachment types) and shape compatibility, found by their freeform tags, removed.
  */
 final class OciImages {
+
+    /** The journal's word for an image, and the details that find it. */
+    static final String IMAGE = "image";
+    static final String ID = "id";
+    static final String WORK_REQUEST = "work_request";
+    static final String COMPARTMENT = "compartment";
 
     private final OciSession session;
     private final Log log;
@@ -73,16 +81,21 @@ final class OciImages {
 
     /**
      * Makes an image in {@code region} and waits until it is AVAILABLE with its capability schema
-     * and shapes; its removal goes on {@code rollback} as soon as OCI has given it an id.
+     * and shapes; its removal goes on {@code rollback} as soon as OCI has given it an id, and the
+     * id and work request into its journal entry ({@code pending}, written before the request).
      */
     Image create(String region, Source source, String displayName, Map<String, String> tags, OciSettings settings,
-                 Duration timeout, Duration poll, Rollback rollback) {
+                 Duration timeout, Duration poll, Rollback rollback, Pending pending) {
         ComputeClient compute = session.compute(region);
+        String version = tags.getOrDefault("version", tags.getOrDefault("release", ""));
+        // the operating system is what the plan lists by (find): OCI's ListImages has no custom-only filter
         ImageSourceDetails details = source.url() != null
                 ? ImageSourceViaObjectStorageUriDetails.builder().sourceUri(source.url())
+                        .operatingSystem(OciSettings.OPERATING_SYSTEM).operatingSystemVersion(version)
                         .sourceImageType(ImageSourceDetails.SourceImageType.Qcow2).build()
                 : ImageSourceViaObjectStorageTupleDetails.builder().namespaceName(session.namespace())
                         .bucketName(source.bucket()).objectName(source.object())
+                        .operatingSystem(OciSettings.OPERATING_SYSTEM).operatingSystemVersion(version)
                         .sourceImageType(ImageSourceDetails.SourceImageType.Qcow2).build();
         CreateImageResponse created;
         try {
@@ -94,7 +107,14 @@ final class OciImages {
             throw OciFailures.of("creating image " + displayName + " in " + region, e, session);
         }
         String imageId = created.getImage().getId();
-        rollback.onFailure("image " + imageId + " in " + region, () -> delete(region, imageId));
+        pending.with(ID, imageId);
+        if (created.getOpcWorkRequestId() != null) {
+            pending.with(WORK_REQUEST, created.getOpcWorkRequestId());
+        }
+        rollback.onFailure("image " + imageId + " in " + region, () -> {
+            delete(region, imageId);
+            pending.done();
+        });
         log.info("image %s in %s: %s (work request %s)", imageId, region, created.getImage().getLifecycleState(),
                 created.getOpcWorkRequestId());
         if (created.getOpcWorkRequestId() != null) {
@@ -159,6 +179,19 @@ final class OciImages {
         });
     }
 
+    /** The image of this id, if OCI still has it. */
+    Optional<Image> find(String region, String imageId) {
+        try {
+            return Optional.of(session.compute(region).getImage(GetImageRequest.builder().imageId(imageId).build())
+                    .getImage());
+        } catch (BmcException e) {
+            if (OciFailures.notFound(e)) {
+                return Optional.empty();
+            }
+            throw OciFailures.of("reading image " + imageId + " in " + region, e, session);
+        }
+    }
+
     Image get(String region, String imageId) {
         try {
             return session.compute(region).getImage(GetImageRequest.builder().imageId(imageId).build()).getImage();
@@ -205,6 +238,12 @@ final class OciImages {
                     log.info("image %s in %s: compatible with %s", image.getId(), region, shape);
                     changed = true;
                 }
+            }
+            for (String shape : settings.unwantedShapes(have)) {
+                compute.removeImageShapeCompatibilityEntry(RemoveImageShapeCompatibilityEntryRequest.builder()
+                        .imageId(image.getId()).shapeName(shape).build());
+                log.info("image %s in %s: not for %s", image.getId(), region, shape);
+                changed = true;
             }
             return changed;
         } catch (BmcException e) {
@@ -265,14 +304,18 @@ final class OciImages {
         }
     }
 
-    /** This build's images in a compartment of a region (any revision when {@code revision} is null), not deleted. */
+    /**
+     * This build's images in a compartment of a region (any revision when {@code revision} is null),
+     * not deleted. ListImages answers with every platform image too, page after page, unless asked
+     * for one operating system: it is asked for the one the images made here carry.
+     */
     List<Image> find(String region, String compartment, String project, String buildName, Integer revision) {
         List<Image> found = new ArrayList<>();
         String page = null;
         try {
             do {
                 ListImagesResponse response = session.compute(region).listImages(ListImagesRequest.builder()
-                        .compartmentId(compartment).page(page).build());
+                        .compartmentId(compartment).operatingSystem(OciSettings.OPERATING_SYSTEM).page(page).build());
                 response.getItems().stream()
                         .filter(i -> i.getLifecycleState() != Image.LifecycleState.Deleted)
                         .filter(i -> OciTags.sameBuild(i, project, buildName, revision)).forEach(found::add);

@@ -8,6 +8,8 @@ import com.oracle.bmc.core.responses.ExportImageResponse;
 import com.oracle.bmc.model.BmcException;
 import dev.cloudimages.cloud.CloudContext;
 import dev.cloudimages.cloud.ImageIdentity;
+import dev.cloudimages.cloud.ImportJournal;
+import dev.cloudimages.cloud.Pending;
 import dev.cloudimages.cloud.PublishJob;
 import dev.cloudimages.cloud.PublishResult;
 import dev.cloudimages.cloud.Rollback;
@@ -92,24 +94,39 @@ final class OciPublisher {
     }
 
     /**
-     * The import region first, then the listed ones in name order; OCI has no account-wide region
-     * list here, so ALL is the import region.
+     * The import region first, then the others in name order: every region the tenancy is
+     * subscribed to for regions.ALL, else those listed by name; a name OCI does not know fails
+     * before anything changes.
      */
     private List<String> regions(PublishJob job, List<String> notes) {
-        List<String> regions = new ArrayList<>(List.of(session.region()));
         Map<String, Boolean> flags = job.settings().flags("regions");
+        java.util.TreeSet<String> others = new java.util.TreeSet<>();
         new java.util.TreeMap<>(flags).forEach((region, on) -> {
-            if (on && !region.equals("ALL") && !regions.contains(region)) {
-                if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
-                    throw job.settings().bad("regions." + region, "true", "an OCI region name such as eu-frankfurt-1");
-                }
-                regions.add(region);
+            if (!region.equals("ALL") && !OciSession.knownRegion(region)) {
+                throw job.settings().bad("regions." + region, on.toString(), "an OCI region name such as eu-frankfurt-1");
+            }
+            if (on && !region.equals("ALL")) {
+                others.add(region);
             }
         });
-        if (Boolean.TRUE.equals(flags.get("ALL")) && regions.size() == 1) {
-            notes.add("regions.ALL: OCI images are published to the regions listed by name; only " + session.region()
-                    + " (where the image was imported) here");
+        if (Boolean.TRUE.equals(flags.get("ALL"))) {
+            String tenancy = session.tenancy().orElse(null);
+            if (tenancy == null) {
+                notes.add("regions.ALL: the tenancy is not known with instance principals, so its region"
+                        + " subscriptions cannot be listed; name the regions (regions { \"uk-london-1\" = true })");
+            } else {
+                others.addAll(new RegionSubscriptions(session).ready(tenancy));
+            }
         }
+        // a region set to false stays out, ALL or not
+        flags.forEach((region, on) -> {
+            if (!on) {
+                others.remove(region);
+            }
+        });
+        others.remove(session.region());
+        List<String> regions = new ArrayList<>(List.of(session.region()));
+        regions.addAll(others);
         return regions;
     }
 
@@ -134,12 +151,13 @@ final class OciPublisher {
         }
         String object = export.object(source);
         try (Rollback temporaries = new Rollback(context.log()); Rollback rollback = new Rollback(context.log())) {
+            // publishing has no journal: a killed publish leaves a region's image, which a re-run reuses
+            ImportJournal none = ImportJournal.inMemory();
             ObjectUpload.Par par = objects.readPar(session.region(), settings.bucket(), object, object + "-" + region,
-                    Instant.now().plus(settings.publishTimeout()).plus(1, ChronoUnit.HOURS));
-            temporaries.onFailure("pre-authenticated request " + par.id(),
-                    () -> objects.deletePar(session.region(), settings.bucket(), par.id()));
+                    Instant.now().plus(settings.publishTimeout()).plus(1, ChronoUnit.HOURS), temporaries, none);
             Image image = images.create(region, OciImages.Source.url(par.url()), identity.imageName(), tags, settings,
-                    settings.publishTimeout(), context.pollInterval(), rollback);
+                    settings.publishTimeout(), context.pollInterval(), rollback, Pending.before(none,
+                            new ImportJournal.Entry(OciImages.IMAGE, identity.imageName(), region, Map.of())));
             rollback.commit();
             return new PublishResult.RegionOutcome(region, image.getId(), "imported from " + session.region(), false);
         }

@@ -74,6 +74,7 @@ final class OciSession {
 
     /** The session the environment describes; one line naming profile, file and what to run when unusable. */
     static OciSession open(Map<String, String> env) {
+        OciSdkLog.install();
         String profile = firstSet(env, "OCI_CLI_PROFILE").orElse("DEFAULT");
         String home = firstSet(env, "HOME").orElse(System.getProperty("user.home"));
         String file = firstSet(env, "OCI_CONFIG_FILE", "OCI_CLI_CONFIG_FILE").orElse(home + "/.oci/config");
@@ -99,6 +100,13 @@ final class OciSession {
         String region = firstSet(env, "OCI_CLI_REGION").or(() -> Optional.ofNullable(config.get("region")))
                 .orElseThrow(() -> new BuildException("oci: no region in profile '" + profile + "' of " + file
                         + "; add 'region=...' there or set OCI_CLI_REGION"));
+        // before the SDK reads the profile: it would warn with a stack trace and then use the region anyway
+        if (!knownRegion(region)) {
+            throw new BuildException("oci: unknown region '" + region + "' (" + (firstSet(env, "OCI_CLI_REGION")
+                    .isPresent() ? "OCI_CLI_REGION" : "profile '" + profile + "' of " + file) + "); OCI regions are"
+                    + " named like eu-frankfurt-1 ('oci iam region list'); a region newer than this build can be"
+                    + " declared in ~/.oci/regions-config.json");
+        }
         boolean token = authName.equals("security_token") || (authName.isEmpty() && config.get("security_token_file") != null);
         String where = "profile '" + profile + "' of " + file;
         String keyFile = config.get("key_file");
@@ -181,6 +189,11 @@ final class OciSession {
         return tenancy;
     }
 
+    /** The credentials, for the one request no SDK client of this version makes (RegionSubscriptions). */
+    BasicAuthenticationDetailsProvider provider() {
+        return provider;
+    }
+
     /** "profile 'x' in eu-frankfurt-1", for messages. */
     String describe() {
         return auth == Auth.INSTANCE_PRINCIPAL ? "instance principal in " + region : "profile '" + profile + "' in " + region;
@@ -228,6 +241,19 @@ final class OciSession {
         });
     }
 
+    /**
+     * Whether OCI has a region of this name, as the SDK knows them (its list, OCI_REGION_METADATA,
+     * ~/.oci/regions-config.json): the one check for the import region and regions.* alike.
+     */
+    static boolean knownRegion(String region) {
+        try {
+            com.oracle.bmc.Region.fromRegionId(region);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** Points a client at a region's public endpoint; a region the SDK does not know is one line. */
     private static void inRegion(java.util.function.Consumer<String> setRegion, String region) {
         try {
@@ -269,8 +295,8 @@ final class OciSession {
         return builder;
     }
 
-    /** OCI_ENDPOINT_IAAS / OCI_ENDPOINT_OBJECTSTORAGE, "{region}" replaced by the region. */
-    private Optional<String> endpoint(String service, String inRegion) {
+    /** OCI_ENDPOINT_IAAS / _OBJECTSTORAGE / _IDENTITY, "{region}" replaced by the region. */
+    Optional<String> endpoint(String service, String inRegion) {
         return firstSet(env, "OCI_ENDPOINT_" + service).map(url -> url.replace("{region}", inRegion));
     }
 }

@@ -65,7 +65,10 @@ class GcpPublishTest {
                 .findFirst().orElseThrow().body());
         assertEquals(etag, sent.path("policy").path("etag").asText(), "the etag read is sent back");
         JsonNode image = fixture.gcp.images().get(GcpFixture.IMAGE);
-        assertEquals("2028-05-01T00:00:00Z", image.path("deprecated").path("deprecated").asText());
+        // GCP keeps the time in its own form: the same instant, not the same string
+        assertEquals("2028-04-30T17:00:00.000-07:00", image.path("deprecated").path("deprecated").asText());
+        assertEquals(java.time.Instant.parse("2028-05-01T00:00:00Z"),
+                java.time.OffsetDateTime.parse(image.path("deprecated").path("deprecated").asText()).toInstant());
         assertEquals("ACTIVE", image.path("deprecated").path("state").asText());
         assertTrue(image.path("labels").has("published"));
         assertEquals("test-3_24_1-x86_64-uefi", image.path("labels").path("build_name").asText(),

@@ -82,7 +82,7 @@ final class OciFixture implements AutoCloseable {
     static CloudSettings settings(Map<String, Object> overrides) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("import", new LinkedHashMap<>(Map.of("compartment", FakeOci.COMPARTMENT, "bucket", FakeOci.BUCKET,
-                "part_size_mib", "1", "shapes", Map.of("VM.Standard.E4.Flex", true, "VM.Standard3.Flex", true))));
+                "part_size_mib", "1", "shapes", Map.of("VM.Standard.E6.Flex", true, "VM.Standard.E2.1.Micro", true))));
         config.put("regions", new LinkedHashMap<>(Map.of("uk-london-1", true, "us-ashburn-1", true)));
         config.put("access", new LinkedHashMap<>(Map.of("PUBLIC", true)));
         for (Map.Entry<String, Object> entry : overrides.entrySet()) {
@@ -97,6 +97,22 @@ final class OciFixture implements AutoCloseable {
     ImportJob job(Path image, int revision, String firmware, CloudSettings settings) throws IOException {
         return new ImportJob(identity(revision, firmware), image, "qcow2", Files.size(image), "", settings,
                 dir.resolve("scratch"));
+    }
+
+    /** The settings with {@code regions} as the whole regions block (ALL = true, say). */
+    static CloudSettings withRegions(CloudSettings settings, Map<String, Object> regions) {
+        Map<String, Object> config = new LinkedHashMap<>(settings.config());
+        config.put("regions", new LinkedHashMap<>(regions));
+        return new CloudSettings(settings.variantKey(), settings.cloud(), config);
+    }
+
+    /** An aarch64 identity of the same build. */
+    static ImageIdentity arm(int revision) {
+        ImageIdentity x86 = identity(revision, "uefi");
+        Map<String, String> tags = new LinkedHashMap<>(x86.tags());
+        tags.put("arch", "aarch64");
+        return new ImageIdentity(x86.variantKey(), x86.project(), x86.buildName(), revision, x86.imageName(),
+                x86.description(), x86.endOfLife(), "aarch64", "uefi", tags);
     }
 
     static PublishJob publishJob(RemoteImage source, int revision, CloudSettings settings) {

@@ -43,7 +43,9 @@ class OciImportTest {
             assertEquals("0", made.tags.get("build_revision"));
             assertEquals("cloudimages-test", made.tags.get("project"));
             assertEquals("2026-11-18T00:00:00Z", made.tags.get("imported"));
-            assertEquals(List.of("VM.Standard.E4.Flex", "VM.Standard3.Flex"), made.shapes.stream().sorted().toList());
+            assertTrue(made.shapes.containsAll(List.of("VM.Standard.E6.Flex", "VM.Standard.E2.1.Micro")), made.shapes.toString());
+            assertTrue(made.shapes.contains("VM.Standard.E4.Flex"), "OCI's x86 defaults stay for x86_64: " + made.shapes);
+            assertEquals("Alpine Linux", made.operatingSystem);
             JsonNode schema = f.oci.schemas().get(made.id);
             assertEquals("UEFI_64", schema.get("Compute.Firmware").get("values").get(0).asText());
             assertEquals("PARAVIRTUALIZED", schema.get("Compute.LaunchMode").get("defaultValue").asText());
@@ -55,11 +57,17 @@ class OciImportTest {
             assertTrue(f.oci.pars().isEmpty());
             assertTrue(f.log().contains("uploading image.qcow2"), f.log());
 
-            // the plan finds it by its tags
+            // the plan finds it by its tags, in one ListImages page: only images of its operating system, no
+            // platform images (over a hundred of them, more than a page)
+            int before = f.oci.requests().size();
             RemoteImage found = f.adapter().latestBuildImage("cloudimages-test", OciFixture.BUILD,
                     OciFixture.settings(Map.of())).orElseThrow();
             assertEquals(image.id(), found.id());
             assertTrue(found.imported());
+            List<FakeOci.Request> lists = f.oci.requests().subList(before, f.oci.requests().size()).stream()
+                    .filter(r -> r.method().equals("GET") && r.path().endsWith("/images")).toList();
+            assertEquals(1, lists.size(), lists.toString());
+            assertEquals("Alpine Linux", lists.get(0).query().get("operatingSystem"));
         }
     }
 
@@ -67,11 +75,11 @@ class OciImportTest {
     void biosImagesSayBiosAndAParImportsThroughAUrl() throws Exception {
         try (OciFixture f = new OciFixture(dir)) {
             f.adapter().importImage(f.job(f.disk(), 0, "bios", OciFixture.settings(Map.of("import.use_par", "true",
-                    "import.launch_mode", "native"))), f.context());
+                    "import.launch_mode", "emulated"))), f.context());
             FakeCompute.Image made = f.oci.images(OciFixture.HOME).get(0);
             assertEquals("objectStorageUri", made.source.get("sourceType").asText());
             assertTrue(made.source.get("sourceUri").asText().contains("/p/"));
-            assertEquals("NATIVE", made.launchMode);
+            assertEquals("EMULATED", made.launchMode);
             assertEquals("BIOS", f.oci.schemas().get(made.id).get("Compute.Firmware").get("defaultValue").asText());
             assertTrue(f.oci.pars().isEmpty(), "the import PAR is deleted");
             assertTrue(f.oci.objects(OciFixture.HOME).isEmpty());
@@ -218,6 +226,58 @@ class OciImportTest {
                     f.job(f.disk(), 0, "uefi", OciFixture.settings(Map.of("import.launch_mode", "fast"))), f.context()));
             assertTrue(e.getMessage().contains("import.launch_mode is 'fast'"), e.getMessage());
             assertTrue(f.oci.requests().isEmpty());
+        }
+    }
+
+    @Test
+    void aThrottledWorkRequestPollIsTriedAgainAfterABackoff() throws Exception {
+        try (OciFixture f = new OciFixture(dir)) {
+            f.oci.throttleWorkRequestPolls(1);
+            f.adapter().importImage(f.job(f.disk(), 0, "uefi", OciFixture.settings(Map.of())), f.context());
+            assertEquals("AVAILABLE", f.oci.images(OciFixture.HOME).get(0).lifecycle);
+            assertTrue(f.oci.requests().stream().filter(r -> r.path().contains("/workRequests/")).count() > 1);
+        }
+    }
+
+    @Test
+    void nativeLaunchModeIsRefusedBeforeAnyRequest() throws Exception {
+        try (OciFixture f = new OciFixture(dir)) {
+            BuildException e = assertThrows(BuildException.class, () -> f.adapter().importImage(
+                    f.job(f.disk(), 0, "uefi", OciFixture.settings(Map.of("import.launch_mode", "native"))), f.context()));
+            assertTrue(e.getMessage().startsWith("variant " + OciFixture.KEY + ": import.launch_mode is 'native'")
+                    && e.getMessage().contains("iSCSI") && !e.getMessage().contains("\n"), e.getMessage());
+            assertTrue(f.oci.requests().isEmpty());
+        }
+    }
+
+    @Test
+    void anArmImageIsForTheAmpereShapesOnly() throws Exception {
+        try (OciFixture f = new OciFixture(dir)) {
+            Path disk = f.disk();
+            f.adapter().importImage(new dev.cloudimages.cloud.ImportJob(OciFixture.arm(0), disk, "qcow2",
+                    Files.size(disk), "", armSettings(), dir.resolve("scratch")), f.context());
+            FakeCompute.Image made = f.oci.images(OciFixture.HOME).get(0);
+            assertEquals(List.of("VM.Standard.A1.Flex", "VM.Standard.A2.Flex", "VM.Standard.A4.Flex"),
+                    made.shapes.stream().sorted().toList(), "OCI's x86 defaults are removed");
+            assertEquals("UEFI_64", f.oci.schemas().get(made.id).get("Compute.Firmware").get("defaultValue").asText());
+        }
+    }
+
+    private static dev.cloudimages.cloud.CloudSettings armSettings() {
+        Map<String, Object> config = new java.util.LinkedHashMap<>(OciFixture.settings(Map.of()).config());
+        config.put("import", new java.util.LinkedHashMap<>(Map.of("compartment", FakeOci.COMPARTMENT,
+                "bucket", FakeOci.BUCKET, "part_size_mib", "1")));
+        return new dev.cloudimages.cloud.CloudSettings(OciFixture.KEY, "oci", config);
+    }
+
+    @Test
+    void anUnknownShapeIsRefusedByOciAndLeavesNothing() throws Exception {
+        try (OciFixture f = new OciFixture(dir)) {
+            BuildException e = assertThrows(BuildException.class, () -> f.adapter().importImage(f.job(f.disk(), 0,
+                    "uefi", OciFixture.settings(Map.of("import.shapes", Map.of("VM.Standard.Z9.Flex", true)))), f.context()));
+            assertTrue(e.getMessage().contains("InvalidParameter") && e.getMessage().contains("VM.Standard.Z9.Flex"),
+                    e.getMessage());
+            assertNothingLeft(f);
         }
     }
 

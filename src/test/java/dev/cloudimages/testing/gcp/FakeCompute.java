@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,7 +28,8 @@ final class FakeCompute {
 
     static final int POLLS = 2;
     private static final Pattern NAME = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
-    private static final Pattern FILTER = Pattern.compile("labels\\.([a-z0-9_-]+)\\s*=\\s*\"?([^\"\\s)]*)\"?");
+    private static final Pattern LABEL_KEY = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
+    private static final Pattern LABEL_VALUE = Pattern.compile("[a-z0-9_-]{0,63}");
     private static final Pattern SOURCE = Pattern.compile("https://storage\\.googleapis\\.com/([^/]+)/(.+)");
 
     /** A running operation: polls left, and what happens when it is done (or the error it ends with). */
@@ -40,6 +42,8 @@ final class FakeCompute {
     private final Map<String, ObjectNode> policies = new TreeMap<>();
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private volatile int insertPolls = POLLS;
+    /** The operations already answered once with 429. */
+    private final java.util.Set<String> throttled = new java.util.HashSet<>();
 
     FakeCompute(FakeGcp gcp) {
         this.gcp = gcp;
@@ -101,7 +105,7 @@ final class FakeCompute {
                         policies.remove(name);
                     }, null);
                 }
-                case "deprecate" -> start(exchange, "deprecate", name, () -> image.set("deprecated", json), null);
+                case "deprecate" -> deprecate(exchange, image, json);
                 case "setLabels" -> setLabels(exchange, image, json);
                 case "getIamPolicy" -> reply(exchange, 200, policy(name));
                 case "setIamPolicy" -> setIamPolicy(exchange, name, json.path("policy"));
@@ -125,6 +129,16 @@ final class FakeCompute {
         }
         if (!NAME.matcher(name).matches()) {
             error(exchange, 400, "Invalid value for field 'resource.name': '" + name + "'", "invalid");
+            return;
+        }
+        String labels = badLabels(body.path("labels"));
+        if (labels != null) {
+            error(exchange, 400, labels, "invalid");
+            return;
+        }
+        if (body.has("family") && !NAME.matcher(body.path("family").asText()).matches()) {
+            error(exchange, 400, "Invalid value for field 'resource.family': '" + body.path("family").asText() + "'",
+                    "invalid");
             return;
         }
         if (images.containsKey(name)) {
@@ -175,21 +189,67 @@ final class FakeCompute {
     }
 
     private void list(HttpExchange exchange, String filter) throws IOException {
-        Map<String, String> wanted = new LinkedHashMap<>();
-        Matcher matcher = FILTER.matcher(filter);
-        while (matcher.find()) {
-            wanted.put(matcher.group(1), matcher.group(2));
+        java.util.function.Predicate<JsonNode> keep;
+        try {
+            keep = FakeFilter.parse(filter);
+        } catch (FakeFilter.Invalid e) {
+            error(exchange, 400, e.getMessage(), "invalid");
+            return;
         }
         ObjectNode list = JSON.createObjectNode().put("kind", "compute#imageList");
         var items = list.putArray("items");
         for (ObjectNode image : images.values()) {
-            boolean all = wanted.entrySet().stream()
-                    .allMatch(e -> e.getValue().equals(image.path("labels").path(e.getKey()).asText(null)));
-            if (all) {
+            if (keep.test(image)) {
                 items.add(image);
             }
         }
         reply(exchange, 200, list);
+    }
+
+    /** What Compute says of labels it refuses (keys and values lower case, at most 63 characters), or null. */
+    private static String badLabels(JsonNode labels) {
+        for (var it = labels.fields(); it.hasNext(); ) {
+            var label = it.next();
+            if (!LABEL_KEY.matcher(label.getKey()).matches() || !LABEL_VALUE.matcher(label.getValue().asText()).matches()) {
+                return "Invalid value for field 'labels': label '" + label.getKey() + "' = '" + label.getValue().asText()
+                        + "'. Label keys and values may hold lower-case letters, digits, '_' and '-', at most 63";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Compute keeps the deprecation's times as RFC 3339 in its own form (milliseconds and an offset,
+     * here Pacific as GCP answers), not as sent: a caller comparing strings sees a change every run.
+     */
+    private static String normaliseTime(String sent) {
+        java.time.Instant at = java.time.OffsetDateTime.parse(sent).toInstant();
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx")
+                .format(at.atZone(java.time.ZoneId.of("America/Los_Angeles")));
+    }
+
+    private void deprecate(HttpExchange exchange, ObjectNode image, JsonNode body) throws IOException {
+        String state = body.path("state").asText("");
+        if (!List.of("ACTIVE", "DEPRECATED", "OBSOLETE", "DELETED").contains(state)) {
+            error(exchange, 400, "Invalid value for field 'deprecationStatus.state': '" + state + "'", "invalid");
+            return;
+        }
+        ObjectNode stored = JSON.createObjectNode().put("state", state);
+        for (String field : List.of("deprecated", "obsolete", "deleted")) {
+            if (body.hasNonNull(field) && !body.get(field).asText().isEmpty()) {
+                try {
+                    stored.put(field, normaliseTime(body.get(field).asText()));
+                } catch (java.time.format.DateTimeParseException e) {
+                    error(exchange, 400, "Invalid value for field 'deprecationStatus." + field + "': '"
+                            + body.get(field).asText() + "'. Must be an RFC 3339 timestamp", "invalid");
+                    return;
+                }
+            }
+        }
+        if (body.hasNonNull("replacement")) {
+            stored.set("replacement", body.get("replacement"));
+        }
+        start(exchange, "deprecate", image.path("name").asText(), () -> image.set("deprecated", stored), null);
     }
 
     private void setLabels(HttpExchange exchange, ObjectNode image, JsonNode body) throws IOException {
@@ -199,6 +259,11 @@ final class FakeCompute {
             return;
         }
         JsonNode labels = body.path("labels").deepCopy();
+        String bad = badLabels(labels);
+        if (bad != null) {
+            error(exchange, 400, bad, "invalid");
+            return;
+        }
         start(exchange, "setLabels", image.path("name").asText(), () -> {
             image.set("labels", labels);
             image.put("labelFingerprint", fingerprint(labels));
@@ -239,6 +304,11 @@ final class FakeCompute {
         if (operation == null) {
             error(exchange, 404, "The resource 'projects/" + FakeGcp.PROJECT + "/global/operations/" + name
                     + "' was not found", "notFound");
+            return;
+        }
+        if (throttled.add(name)) {
+            // Compute limits reads per minute: a caller polling operations gets 429s, here the first look at each
+            error(exchange, 429, "Rate Limit Exceeded", "rateLimitExceeded");
             return;
         }
         if (operation.json().path("status").asText().equals("RUNNING") && --operation.polls()[0] <= 0) {

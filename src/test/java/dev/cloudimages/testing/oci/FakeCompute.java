@@ -38,11 +38,13 @@ public final class FakeCompute {
         public final String compartment;
         public final String displayName;
         public final String launchMode;
+        public final String operatingSystem;
         public final JsonNode source;
         public volatile String lifecycle = "PROVISIONING";
         public volatile Map<String, String> tags;
         public volatile byte[] data;
-        public final List<String> shapes = new CopyOnWriteArrayList<>();
+        /** OCI's x86 defaults until changed, whatever the image holds. */
+        public final List<String> shapes = new CopyOnWriteArrayList<>(FakeShapes.X86_DEFAULTS);
 
         Image(String region, String compartment, String displayName, String launchMode, JsonNode source,
               Map<String, String> tags) {
@@ -50,6 +52,7 @@ public final class FakeCompute {
             this.compartment = compartment;
             this.displayName = displayName;
             this.launchMode = launchMode;
+            this.operatingSystem = source.path("operatingSystem").asText("Custom");
             this.source = source;
             this.tags = tags;
         }
@@ -83,6 +86,7 @@ public final class FakeCompute {
     volatile String failNext;
     volatile boolean quotaNext;
     volatile int pollsToFinish = 2;
+    final java.util.concurrent.atomic.AtomicInteger throttleNext = new java.util.concurrent.atomic.AtomicInteger();
 
     FakeCompute(FakeOci oci) {
         this.oci = oci;
@@ -113,13 +117,9 @@ public final class FakeCompute {
         switch (route) {
             case "POST images" -> create(exchange, region, body);
             case "GET images" -> {
-                ArrayNode list = JSON.createArrayNode();
-                images(region).stream().filter(i -> i.compartment.equals(query.get("compartmentId")))
-                        .forEach(i -> list.add(json(i)));
-                list.add(JSON.createObjectNode().put("id", "ocid1.image.oc1..platform").put("displayName", "Oracle-Linux-9")
-                        .put("lifecycleState", "AVAILABLE").put("operatingSystem", "Oracle Linux")
-                        .put("timeCreated", Instant.now().toString()));
-                reply(exchange, 200, list);
+                FakeImageList.Page page = FakeImageList.page(images(region).stream()
+                        .filter(i -> i.compartment.equals(query.get("compartmentId"))).map(FakeCompute::json).toList(), query);
+                reply(exchange, 200, page.items(), page.next() == null ? Map.of() : Map.of("opc-next-page", page.next()));
             }
             case "GET images/{id}" -> withImage(exchange, region, id, image -> {
                 advance(image);
@@ -148,10 +148,18 @@ public final class FakeCompute {
                 reply(exchange, 200, list);
             });
             case "PUT images/{id}/shapes/{shape}" -> withImage(exchange, region, id, image -> {
+                if (!FakeShapes.known(s.get(4))) {
+                    reply(exchange, 400, error("InvalidParameter", "Shape " + s.get(4) + " is not a valid shape"));
+                    return;
+                }
                 if (!image.shapes.contains(s.get(4))) {
                     image.shapes.add(s.get(4));
                 }
                 reply(exchange, 200, JSON.createObjectNode().put("imageId", image.id).put("shape", s.get(4)));
+            });
+            case "DELETE images/{id}/shapes/{shape}" -> withImage(exchange, region, id, image -> {
+                reply(exchange, image.shapes.remove(s.get(4)) ? 204 : 404, image.shapes.contains(s.get(4)) ? null
+                        : error("NotAuthorizedOrNotFound", "no such shape compatibility entry"));
             });
             case "GET computeGlobalImageCapabilitySchemas" -> reply(exchange, 200, JSON.createArrayNode().add(
                     JSON.createObjectNode().put("id", "ocid1.computeglobalimgcapschema.oc1..global")
@@ -181,6 +189,10 @@ public final class FakeCompute {
                     reply(exchange, 404, error("NotAuthorizedOrNotFound", "no such work request"));
                     return;
                 }
+                if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    reply(exchange, 429, error("TooManyRequests", "Too many requests for the tenancy"));
+                    return;
+                }
                 advance(request);
                 reply(exchange, 200, JSON.createObjectNode().put("id", request.id).put("operationType", request.operation)
                         .put("status", request.status).put("compartmentId", request.image.compartment)
@@ -206,6 +218,12 @@ public final class FakeCompute {
             reply(exchange, 400, error("LimitExceeded", "The limit for custom images in this tenancy has been exceeded"));
             return;
         }
+        String invalid = invalid(body);
+        if (invalid != null) {
+            reply(exchange, invalid.startsWith("compartment") ? 404 : 400, error(invalid.startsWith("compartment")
+                    ? "NotAuthorizedOrNotFound" : "InvalidParameter", invalid));
+            return;
+        }
         Map<String, String> tags = body.has("freeformTags") ? JSON.convertValue(body.get("freeformTags"), Map.class) : Map.of();
         Image image = new Image(region, body.get("compartmentId").asText(), body.get("displayName").asText(),
                 body.path("launchMode").asText(""), body.get("imageSourceDetails"), tags);
@@ -214,6 +232,26 @@ public final class FakeCompute {
         failNext = null;
         work.put(request.id, request);
         reply(exchange, 200, json(image), Map.of("opc-work-request-id", request.id));
+    }
+
+    /** What OCI refuses in a CreateImage body before making anything, or null. */
+    private static String invalid(JsonNode body) {
+        String compartment = body.path("compartmentId").asText();
+        if (!compartment.equals(FakeOci.COMPARTMENT) && !compartment.equals(FakeOci.TENANCY)) {
+            return "compartment " + compartment + " not found or not authorized";
+        }
+        String mode = body.path("launchMode").asText("");
+        if (!mode.isEmpty() && !List.of("NATIVE", "EMULATED", "PARAVIRTUALIZED", "CUSTOM").contains(mode)) {
+            return "launchMode " + mode + " is not one of NATIVE, EMULATED, PARAVIRTUALIZED, CUSTOM";
+        }
+        JsonNode source = body.path("imageSourceDetails");
+        if (!List.of("QCOW2", "VMDK").contains(source.path("sourceImageType").asText("VMDK"))) {
+            return "sourceImageType " + source.path("sourceImageType").asText() + " is not QCOW2 or VMDK";
+        }
+        if (!source.has("sourceUri") && !source.has("objectName")) {
+            return "imageSourceDetails needs an object or a sourceUri";
+        }
+        return null;
     }
 
     /** Each look at a work request or its image moves it on: ACCEPTED, IN_PROGRESS, then done. */
@@ -280,7 +318,7 @@ public final class FakeCompute {
     private static ObjectNode json(Image image) {
         ObjectNode node = JSON.createObjectNode().put("id", image.id).put("compartmentId", image.compartment)
                 .put("displayName", image.displayName).put("lifecycleState", image.lifecycle)
-                .put("operatingSystem", "Custom").put("createImageAllowed", true)
+                .put("operatingSystem", image.operatingSystem).put("createImageAllowed", true)
                 .put("timeCreated", Instant.now().toString());
         if (!image.launchMode.isEmpty()) {
             node.put("launchMode", image.launchMode);

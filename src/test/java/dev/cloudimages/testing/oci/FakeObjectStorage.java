@@ -75,7 +75,7 @@ final class FakeObjectStorage {
                 String id = UUID.randomUUID().toString();
                 String token = UUID.randomUUID().toString().replace("-", "");
                 String object = details.get("objectName").asText();
-                FakeOci.Par par = new FakeOci.Par(id, region, FakeOci.BUCKET, object, token,
+                FakeOci.Par par = new FakeOci.Par(id, details.get("name").asText(), region, FakeOci.BUCKET, object, token,
                         details.get("timeExpires").asText());
                 oci.pars.put(id, par);
                 String access = "/p/" + token + "/n/" + FakeOci.NAMESPACE + "/b/" + FakeOci.BUCKET + "/o/" + object;
@@ -83,6 +83,15 @@ final class FakeObjectStorage {
                         .put("accessUri", access).put("objectName", object).put("accessType", "ObjectRead")
                         .put("timeExpires", details.get("timeExpires").asText()).put("timeCreated", Instant.now().toString())
                         .put("fullPath", oci.url() + "/" + region + "/os" + access));
+            }
+            case "p GET" -> {
+                var list = JSON.createArrayNode();
+                String prefix = query.getOrDefault("objectNamePrefix", "");
+                oci.pars.values().stream().filter(p -> p.region().equals(region) && p.object().startsWith(prefix))
+                        .forEach(p -> list.addObject().put("id", p.id()).put("name", p.name()).put("objectName", p.object())
+                                .put("accessType", "ObjectRead").put("timeExpires", p.expires())
+                                .put("timeCreated", Instant.now().toString()));
+                reply(exchange, 200, list);
             }
             case "p DELETE name" -> reply(exchange, oci.pars.remove(name) == null ? 404 : 204,
                     oci.pars.containsKey(name) ? null : error("NotFound", "no such PAR"));

@@ -47,14 +47,17 @@ public final class FakeOci implements AutoCloseable {
     public static final String COMPARTMENT = "ocid1.compartment.oc1..fakecompartment";
     public static final String BUCKET = "images";
     public static final List<String> REGIONS = List.of("eu-frankfurt-1", "uk-london-1", "us-ashburn-1");
+    /** A region the tenancy's subscription to is still under way: listed, not READY, not served. */
+    public static final String SUBSCRIBING = "ap-tokyo-1";
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern KEY_ID = Pattern.compile("keyId=\"([^\"]*)\"");
 
     /** One request as the fake saw it, for assertions. */
-    public record Request(String region, String method, String path, JsonNode body) {
+    public record Request(String region, String method, String path, JsonNode body, Map<String, String> query) {
     }
 
-    public record Par(String id, String region, String bucket, String object, String token, String expires) {
+    public record Par(String id, String name, String region, String bucket, String object, String token,
+                      String expires) {
     }
 
     final Map<String, Map<String, byte[]>> objects = new ConcurrentHashMap<>();
@@ -94,6 +97,7 @@ public final class FakeOci implements AutoCloseable {
         Map<String, String> env = new TreeMap<>(configFile(dir, region));
         env.put("OCI_ENDPOINT_IAAS", url() + "/{region}/iaas");
         env.put("OCI_ENDPOINT_OBJECTSTORAGE", url() + "/{region}/os");
+        env.put("OCI_ENDPOINT_IDENTITY", url() + "/{region}/identity");
         return env;
     }
 
@@ -169,6 +173,14 @@ public final class FakeOci implements AutoCloseable {
         compute.pollsToFinish = polls;
     }
 
+    /**
+     * The next {@code polls} reads of work requests answer 429 TooManyRequests, as OCI answers a
+     * tenancy polling too fast (not by default: the SDK waits 2 s and more before each retry).
+     */
+    public void throttleWorkRequestPolls(int polls) {
+        compute.throttleNext.set(polls);
+    }
+
     public void quotaOnNextCreate() {
         compute.quotaNext = true;
     }
@@ -207,9 +219,14 @@ public final class FakeOci implements AutoCloseable {
             if (body.length > 0 && type != null && type.contains("json")) {
                 json = JSON.readTree(body);
             }
-            requests.add(new Request(region, exchange.getRequestMethod(), service + rest, json));
             Map<String, String> query = query(exchange.getRequestURI());
-            if (service.equals("os")) {
+            requests.add(new Request(region, exchange.getRequestMethod(), service + rest, json, query));
+            if (!REGIONS.contains(region)) {
+                // the user exists only in the regions the tenancy is subscribed to
+                reply(exchange, 401, error("NotAuthenticated", "The tenancy is not subscribed to region " + region));
+            } else if (service.equals("identity")) {
+                identity(exchange, rest);
+            } else if (service.equals("os")) {
                 new FakeObjectStorage(this).handle(exchange, region, rest, query, body);
             } else if (deniedRegions.contains(region)) {
                 reply(exchange, 404, error("NotAuthorizedOrNotFound", "Authorization failed or requested resource not found."));
@@ -220,6 +237,28 @@ public final class FakeOci implements AutoCloseable {
             e.printStackTrace();
             reply(exchange, 500, error("InternalError", String.valueOf(e)));
         }
+    }
+
+    /** Identity: the tenancy's region subscriptions, the only call the adapter makes there. */
+    private void identity(HttpExchange exchange, String rest) throws IOException {
+        List<String> s = segments(rest);
+        if (s.size() != 4 || !s.get(0).equals("20160918") || !s.get(1).equals("tenancies")
+                || !s.get(3).equals("regionSubscriptions") || !exchange.getRequestMethod().equals("GET")) {
+            reply(exchange, 404, error("NotFound", "the fake has no " + exchange.getRequestMethod() + " " + rest));
+            return;
+        }
+        if (!s.get(2).equals(TENANCY)) {
+            reply(exchange, 404, error("NotAuthorizedOrNotFound", "no tenancy " + s.get(2)));
+            return;
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode list = JSON.createArrayNode();
+        for (String region : REGIONS) {
+            list.addObject().put("regionKey", region.substring(0, 3).toUpperCase()).put("regionName", region)
+                    .put("status", "READY").put("isHomeRegion", region.equals(REGIONS.get(0)));
+        }
+        list.addObject().put("regionKey", "NRT").put("regionName", SUBSCRIBING).put("status", "IN_PROGRESS")
+                .put("isHomeRegion", false);
+        reply(exchange, 200, list);
     }
 
     private void parRead(HttpExchange exchange, String rest) throws IOException {
