@@ -81,7 +81,7 @@ public final class CloudStep {
     /** Whether a variant has anything to do after its build. */
     static boolean ships(VariantPlan variant) {
         return variant.has(Action.UPLOAD) || variant.has(Action.IMPORT) || variant.has(Action.SIGN)
-                || variant.has(Action.PUBLISH);
+                || variant.has(Action.PUBLISH) || variant.has(Action.RELEASE);
     }
 
     /** One run of the pipeline. */
@@ -194,6 +194,7 @@ public final class CloudStep {
                 status.uploaded(variant.key());
             }
             if (!variant.has(Action.IMPORT) && !variant.has(Action.SIGN) && !variant.has(Action.PUBLISH)) {
+                release(variant);
                 return;
             }
             ImageIdentity identity = ImageIdentity.of(variant);
@@ -235,6 +236,13 @@ public final class CloudStep {
                             .map(f -> f.region() + " " + f.outcome()).toList()));
                 }
                 status.published(variant.key());
+            }
+            release(variant);
+        }
+
+        private void release(VariantPlan variant) {
+            if (variant.has(Action.RELEASE)) {
+                inputs.hooks().release(variant);
             }
         }
 

@@ -47,4 +47,8 @@ public interface ReleaseHooks {
 
     default void published(VariantPlan variant, PublishResult result) {
     }
+
+    /** Marks the variant's image released (planned RELEASE, after a publish that succeeded everywhere). */
+    default void release(VariantPlan variant) {
+    }
 }

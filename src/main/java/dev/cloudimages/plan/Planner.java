@@ -106,6 +106,7 @@ public final class Planner {
         if (store.isEmpty()) {
             actions.remove(Action.UPLOAD);
             actions.remove(Action.SIGN);
+            actions.remove(Action.RELEASE);
         } else if (SigningCommand.of(variant).isEmpty()) {
             actions.remove(Action.SIGN);
         }
@@ -222,6 +223,10 @@ public final class Planner {
         }
         storedHere.filter(m -> !m.artifacts().isEmpty() && m.isPublished()).ifPresent(m -> why.add(
                 "store: published to " + m.artifacts().size() + " region(s)"));
+        if (storedHere.filter(ImageMetadata::isReleased).isPresent()) {
+            actions.remove(Action.RELEASE);
+            why.add("released");
+        }
         if (storedHere.filter(ImageMetadata::isSigned).isPresent()) {
             actions.remove(Action.SIGN);
             why.add("signed");

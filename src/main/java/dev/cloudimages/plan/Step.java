@@ -10,13 +10,14 @@ import java.util.Set;
  * to do: it looks at what exists and undoes it (RollbackStep).
  */
 public enum Step {
-    STATE(EnumSet.allOf(Action.class)),
+    STATE(EnumSet.range(Action.BUILD, Action.PUBLISH)),
     ROLLBACK(EnumSet.noneOf(Action.class)),
     LOCAL(EnumSet.of(Action.BUILD)),
     UPLOAD(EnumSet.of(Action.BUILD, Action.UPLOAD)),
     IMPORT(EnumSet.of(Action.BUILD, Action.UPLOAD, Action.IMPORT)),
     SIGN(EnumSet.of(Action.BUILD, Action.UPLOAD, Action.IMPORT, Action.SIGN)),
-    PUBLISH(EnumSet.allOf(Action.class));
+    PUBLISH(EnumSet.range(Action.BUILD, Action.PUBLISH)),
+    RELEASE(EnumSet.allOf(Action.class));
 
     private final Set<Action> wanted;
 

@@ -87,6 +87,12 @@ public record ImageMetadata(Map<String, String> identity, int revision,
                 signature, signedBy);
     }
 
+    public ImageMetadata withReleased(String when) {
+        return new ImageMetadata(identity, revision, built, uploaded, imported, signed, published, when, when,
+                importId, importRegion, artifacts, variant, buildName, inputHash, file, format, size, sha256, sha512,
+                signature, signedBy);
+    }
+
     /** The YAML the store holds: the reference's keys first, then ours; absent times left out. */
     public byte[] toYaml() {
         Map<String, Object> map = new LinkedHashMap<>();

@@ -71,7 +71,7 @@ public final class Leases implements AutoCloseable {
 
     static boolean changesStore(VariantPlan variant) {
         return variant.has(Action.UPLOAD) || variant.has(Action.IMPORT) || variant.has(Action.SIGN)
-                || variant.has(Action.PUBLISH) || variant.removeStored().isPresent()
+                || variant.has(Action.PUBLISH) || variant.has(Action.RELEASE) || variant.removeStored().isPresent()
                 || variant.removeRemote().isPresent();
     }
 

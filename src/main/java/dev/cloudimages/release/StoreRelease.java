@@ -112,6 +112,18 @@ public final class StoreRelease implements ReleaseHooks {
         state.write(current.withPublished(result.failures().isEmpty() ? now : current.published(), regions, now));
     }
 
+    @Override
+    public void release(VariantPlan variant) {
+        StoredState state = state(variant);
+        ImageMetadata current = state.current();
+        if (!current.isPublished()) {
+            throw new BuildException(variant.imageName() + " is not published everywhere yet, so it is not released; "
+                    + "run './build publish' until it is");
+        }
+        state.write(current.withReleased(clock.now().toString()));
+        log.info("[%s] released %s", variant.key(), variant.imageName());
+    }
+
     private StoredState state(VariantPlan variant) {
         ArtifactStore store = stores.store(variant.variant());
         return new StoredState(variant, store);

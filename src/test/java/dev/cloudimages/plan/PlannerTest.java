@@ -99,11 +99,11 @@ class PlannerTest {
         boolean removesLocal = cell[6].equals("yes") && !step.dryRun();
         boolean removesRemote = cell[7].equals("yes") && !step.dryRun();
         // without a storage_url nothing is uploaded or signed
-        dropped.addAll(EnumSet.of(Action.UPLOAD, Action.SIGN));
+        dropped.addAll(EnumSet.of(Action.UPLOAD, Action.SIGN, Action.RELEASE));
         if (!step.asksClouds()) {
             // local asks no cloud: only the local image counts, and its record keeps the revision
             dropped = localState.equals("current") && !revise ? EnumSet.of(Action.BUILD) : EnumSet.noneOf(Action.class);
-            dropped.addAll(EnumSet.of(Action.UPLOAD, Action.SIGN));
+            dropped.addAll(EnumSet.of(Action.UPLOAD, Action.SIGN, Action.RELEASE));
             revision = localState.equals("absent") || remoteState.equals("none") ? 0 : 2;
             endOfLife = VARIANT_EOL;
             removesLocal = revise && !localState.equals("absent");
