@@ -83,8 +83,10 @@ final class AwsFixture implements AutoCloseable {
     /** Settings as a variant's config holds them: the shipped defaults, then {@code overrides} (dotted keys). */
     static CloudSettings settings(Map<String, Object> overrides) {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("import", new LinkedHashMap<>(Map.of("method", "ebs-direct", "upload_concurrency", "4")));
-        config.put("publish", new LinkedHashMap<>(Map.of("copy_concurrency", "2")));
+        // AWS's lag (the fake's default: a few hundred ms) is waited for 5 s at most, not 2 min
+        config.put("import", new LinkedHashMap<>(Map.of("method", "ebs-direct", "upload_concurrency", "4",
+                "consistency_timeout", "5s")));
+        config.put("publish", new LinkedHashMap<>(Map.of("copy_concurrency", "2", "consistency_timeout", "5s")));
         config.put("regions", new LinkedHashMap<>(Map.of("ALL", true)));
         config.put("access", new LinkedHashMap<>(Map.of("PUBLIC", true)));
         config.put("encrypted", false);
