@@ -161,6 +161,11 @@ public final class FakeAws implements AutoCloseable {
         faults.bareStatus(action, status, times);
     }
 
+    /** While held, import tasks stay active with no progress (a slow conversion), until released or cleared. */
+    public void holdImportTasks(boolean held) {
+        faults.holdImports(held);
+    }
+
     /** The next RegisterImage makes its AMI without the tags its TagSpecification asked for. */
     public void dropRegisterTags() {
         faults.dropRegisterTags(1);

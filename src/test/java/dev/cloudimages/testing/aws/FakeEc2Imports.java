@@ -141,7 +141,7 @@ final class FakeEc2Imports {
      */
     void tick() {
         for (AwsState.TaskEntry task : state.tasks.values()) {
-            if (task.status.equals("active")
+            if (task.status.equals("active") && !faults.importsHeld()
                     && !state.now().isBefore(task.startedAt.plus(state.settings.lag().importTaskTime()))) {
                 while (task.status.equals("active")) {
                     polled(state.region(task.region), task);
@@ -151,6 +151,9 @@ final class FakeEc2Imports {
     }
 
     private void polled(AwsState.RegionState region, AwsState.TaskEntry task) {
+        if (task.status.equals("active") && faults.importsHeld()) {
+            return;
+        }
         if (task.status.equals("active")) {
             read(task);
         }

@@ -18,6 +18,7 @@ final class Faults {
     private Remaining registerFailure;
     private final Map<String, Remaining> bareStatuses = new HashMap<>();
     private int registerTagDrops;
+    private boolean importsHeld;
     private int blockFailures;
     private int copyResourceLimits;
     private ImportFailure importFailure;
@@ -72,6 +73,15 @@ final class Faults {
         return Integer.parseInt(remaining.code());
     }
 
+    /** While held, active import tasks make no progress (a slow conversion), polled or not. */
+    synchronized void holdImports(boolean held) {
+        importsHeld = held;
+    }
+
+    synchronized boolean importsHeld() {
+        return importsHeld;
+    }
+
     synchronized boolean takeRegisterTagDrop() {
         if (registerTagDrops <= 0) {
             return false;
@@ -91,6 +101,7 @@ final class Faults {
         registerFailure = null;
         bareStatuses.clear();
         registerTagDrops = 0;
+        importsHeld = false;
         blockFailures = 0;
         copyResourceLimits = 0;
         importFailure = null;
