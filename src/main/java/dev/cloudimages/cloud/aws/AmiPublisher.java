@@ -11,22 +11,15 @@ import dev.cloudimages.support.Digests;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Image;
-import software.amazon.awssdk.services.ec2.model.LaunchPermission;
-import software.amazon.awssdk.services.ec2.model.PermissionGroup;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,20 +45,23 @@ final class AmiPublisher {
     PublishResult publish(PublishJob job, CloudContext context) {
         ImageIdentity identity = job.identity();
         String home = session.region();
+        Encryption encryption = Encryption.of(job.settings());
+        Eventually eventually = Eventually.of(session, job.settings(), "publish");
         PublishTargets targets;
         try {
-            boolean encrypted = Boolean.parseBoolean(String.valueOf(job.settings().value("encrypted")));
             targets = PublishTargets.of(job.settings(),
-                    session.ec2(home).describeRegions(b -> b.allRegions(true)).regions(), encrypted);
+                    session.ec2(home).describeRegions(b -> b.allRegions(true)).regions());
         } catch (SdkException e) {
             throw AwsFailures.of("listing the account's regions", e, session);
         }
-        Image source = describe(home, job.source().id()).orElseThrow(() -> new BuildException("[" + identity.variantKey()
-                + "] the imported image " + job.source().id() + " is gone from " + home + "; run import again"));
+        Image source = describe(home, job.source().id(), eventually).orElseThrow(() -> new BuildException("["
+                + identity.variantKey() + "] the imported image " + job.source().id() + " is gone from " + home
+                + "; run import again"));
+        refuseEncryptedPublic(job, targets, source, encryption);
         List<String> notes = new ArrayList<>();
         targets.skipped().forEach(r -> notes.add(r + ": skipped, the region is not opted in for this account"
                 + " (enable it in the account's Regions settings)"));
-        Optional<Instant> deprecateAt = deprecation(identity, source, targets.isPublic(), notes);
+        Optional<Instant> deprecateAt = Deprecation.endOfLife(identity, source, targets.isPublic(), notes);
         int concurrency = job.settings().integer("publish.copy_concurrency", 4, 1, 50);
         Duration timeout = job.settings().duration("publish.timeout", Duration.ofHours(2));
         context.log().info("[%s] publishing %s from %s to %d region(s): %s", identity.variantKey(), source.imageId(),
@@ -78,8 +74,9 @@ final class AmiPublisher {
         try {
             Map<String, Future<RegionOutcome>> running = new LinkedHashMap<>();
             for (String region : targets.regions()) {
-                running.put(region, pool.submit(() -> inRegion(region, job, source, targets, deprecateAt, timeout,
-                        context)));
+                Publishing publishing = new Publishing(job, source, targets, deprecateAt, timeout, encryption,
+                        eventually, context);
+                running.put(region, pool.submit(() -> inRegion(region, publishing)));
             }
             List<RegionOutcome> outcomes = new ArrayList<>();
             for (Map.Entry<String, Future<RegionOutcome>> entry : running.entrySet()) {
@@ -88,7 +85,7 @@ final class AmiPublisher {
             targets.skipped().forEach(r -> outcomes.add(new RegionOutcome(r, "", "skipped: not opted in", false)));
             outcomes.sort(java.util.Comparator.comparing(RegionOutcome::region));
             if (outcomes.stream().anyMatch(o -> !o.failed() && !o.imageId().isEmpty())) {
-                markPublished(home, source, context);
+                markPublished(home, source, eventually, context);
             }
             return new PublishResult(outcomes, notes);
         } finally {
@@ -96,36 +93,44 @@ final class AmiPublisher {
         }
     }
 
-    private RegionOutcome inRegion(String region, PublishJob job, Image source, PublishTargets targets,
-                                   Optional<Instant> deprecateAt, Duration timeout, CloudContext context) {
-        ImageIdentity identity = job.identity();
+    /** What every region of one publish shares. */
+    private record Publishing(PublishJob job, Image source, PublishTargets targets, Optional<Instant> deprecateAt,
+                              Duration timeout, Encryption encryption, Eventually eventually, CloudContext context) {
+    }
+
+    private RegionOutcome inRegion(String region, Publishing p) {
+        ImageIdentity identity = p.job().identity();
+        CloudContext context = p.context();
+        Eventually eventually = p.eventually();
         Ec2Client ec2 = session.ec2(region);
         String imageId = "";
         try {
             List<String> done = new ArrayList<>();
-            Optional<Image> existing = region.equals(session.region()) ? Optional.of(source)
+            Optional<Image> existing = region.equals(session.region()) ? Optional.of(p.source())
                     : sameRevision(ec2, identity);
-            imageId = existing.map(Image::imageId).orElseGet(() -> copy(ec2, region, source, identity, context));
+            imageId = existing.map(Image::imageId).orElseGet(() -> copy(ec2, region, p));
             if (existing.isEmpty()) {
                 done.add("copied");
             }
             String id = imageId;
-            Image image = AmiRegistrar.waitAvailable(ec2, id, identity.variantKey(), region, timeout,
+            Image image = AmiRegistrar.waitAvailable(ec2, eventually, id, identity.variantKey(), region, p.timeout(),
                     context.pollInterval(), context.log());
             Map<String, String> want = new LinkedHashMap<>(AwsTags.of(identity, Map.of()));
-            Map<String, String> sourceTags = AwsTags.map(source.tags());
+            Map<String, String> sourceTags = AwsTags.map(p.source().tags());
             for (String key : List.of(ImageIdentity.IMPORTED, "source_id", "source_region")) {
                 Optional.ofNullable(sourceTags.get(key)).ifPresent(v -> want.put(key, v));
             }
-            setTags(ec2, image, want, done);
-            setPermissions(ec2, region, image, targets, done);
-            if (deprecateAt.isPresent() && !sameMinute(image.deprecationTime(), deprecateAt.get())) {
-                ec2.enableImageDeprecation(b -> b.imageId(id).deprecateAt(deprecateAt.get()));
-                done.add("deprecation " + deprecateAt.get());
+            Map<String, String> missing = ImageIdentity.missingTags(AwsTags.map(image.tags()), want);
+            if (!missing.isEmpty()) {
+                tag(ec2, eventually, image, missing);
+                done.add("tags");
             }
+            Optional.of(LaunchPermissions.apply(ec2, eventually, region, image, p.targets())).filter(d -> !d.isEmpty())
+                    .ifPresent(done::add);
+            p.deprecateAt().map(at -> Deprecation.apply(ec2, eventually, image, at)).filter(d -> !d.isEmpty())
+                    .ifPresent(done::add);
             if (!AwsTags.map(image.tags()).containsKey(ImageIdentity.PUBLISHED)) {
-                String now = context.timestamp();
-                ec2.createTags(b -> b.resources(snapshots(image, id)).tags(AwsTags.list(Map.of(ImageIdentity.PUBLISHED, now))));
+                tag(ec2, eventually, image, Map.of(ImageIdentity.PUBLISHED, context.timestamp()));
                 done.add("published");
             }
             String outcome = done.isEmpty() ? "unchanged" : String.join(", ", done);
@@ -139,13 +144,59 @@ final class AmiPublisher {
         }
     }
 
-    private String copy(Ec2Client ec2, String region, Image source, ImageIdentity identity, CloudContext context) {
+    /**
+     * An encrypted snapshot can never be public, and with EBS encryption by default on in a region
+     * every snapshot and copy made there is encrypted: a public publish is refused before anything
+     * changes, naming why.
+     */
+    private void refuseEncryptedPublic(PublishJob job, PublishTargets targets, Image source, Encryption encryption) {
+        if (!targets.isPublic()) {
+            return;
+        }
+        String why;
+        if (encryption.on()) {
+            why = "encrypted = true";
+        } else if (source.blockDeviceMappings().stream().anyMatch(m -> m.ebs() != null
+                && Boolean.TRUE.equals(m.ebs().encrypted()))) {
+            why = "the imported image's snapshot is encrypted";
+        } else {
+            List<String> byDefault = new ArrayList<>();
+            for (String region : targets.regions()) {
+                try {
+                    if (Boolean.TRUE.equals(session.ec2(region).getEbsEncryptionByDefault(b -> { })
+                            .ebsEncryptionByDefault())) {
+                        byDefault.add(region);
+                    }
+                } catch (SdkException e) {
+                    // a region that cannot be asked fails on its own below, with the same error; the others go on
+                }
+            }
+            if (byDefault.isEmpty()) {
+                return;
+            }
+            why = "EBS encryption by default is on in " + String.join(", ", byDefault) + ", so every snapshot and copy"
+                    + " there is encrypted; turn it off with 'aws ec2 disable-ebs-encryption-by-default --region R'";
+        }
+        throw new BuildException("variant " + job.identity().variantKey() + ": an encrypted image cannot be made public ("
+                + why + "); or set access.PUBLIC = false");
+    }
+
+    private String copy(Ec2Client ec2, String region, Publishing p) {
+        Image source = p.source();
+        ImageIdentity identity = p.job().identity();
+        CloudContext context = p.context();
         // the same token for the same source and region: a retried or re-run copy is not made twice
         String token = HexFormat.of().formatHex(sha256(source.imageId() + "/" + region)).substring(0, 32);
         for (int attempt = 1; ; attempt++) {
             try {
                 String id = ec2.copyImage(b -> b.sourceRegion(session.region()).sourceImageId(source.imageId())
-                        .name(identity.imageName()).description(identity.description()).clientToken(token)).imageId();
+                        .name(identity.imageName()).description(identity.description()).clientToken(token)
+                        .applyMutation(c -> {
+                            if (p.encryption().on()) {
+                                c.encrypted(true).kmsKeyId(p.encryption().key(region).orElse(null));
+                            }
+                        })).imageId();
+                session.made(id);
                 context.log().info("[%s] %s: copying %s as %s", identity.variantKey(), region, source.imageId(), id);
                 return id;
             } catch (SdkException e) {
@@ -160,100 +211,23 @@ final class AmiPublisher {
         }
     }
 
-    private static void setTags(Ec2Client ec2, Image image, Map<String, String> want, List<String> done) {
-        Map<String, String> missing = ImageIdentity.missingTags(AwsTags.map(image.tags()), want);
-        if (!missing.isEmpty()) {
-            ec2.createTags(b -> b.resources(snapshots(image, image.imageId())).tags(AwsTags.list(missing)));
-            done.add("tags");
-        }
+    /** Tags the AMI and the snapshots behind it (a copy's are new too, so EC2 may not know them yet). */
+    private static void tag(Ec2Client ec2, Eventually eventually, Image image, Map<String, String> tags) {
+        String[] ids = snapshots(image, image.imageId());
+        eventually.run(() -> ec2.createTags(b -> b.resources(ids).tags(AwsTags.list(tags))), ids);
     }
 
-    private void setPermissions(Ec2Client ec2, String region, Image image, PublishTargets targets, List<String> done) {
-        Set<String> have = permissions(ec2.describeImageAttribute(b -> b.imageId(image.imageId())
-                .attribute("launchPermission")).launchPermissions());
-        Set<String> want = new TreeSet<>(targets.accounts());
-        if (targets.isPublic()) {
-            want.add("group:all");
-        }
-        if (have.equals(want)) {
-            return;
-        }
-        if (targets.isPublic() && !have.contains("group:all")) {
-            String state = ec2.getImageBlockPublicAccessState(b -> { }).imageBlockPublicAccessState();
-            if ("block-new-sharing".equals(state)) {
-                throw new BuildException("block public access for AMIs is on in " + region
-                        + "; turn it off with 'aws ec2 disable-image-block-public-access --region " + region
-                        + "' or publish privately (access.PUBLIC = false)");
-            }
-        }
-        try {
-            ec2.resetImageAttribute(b -> b.imageId(image.imageId()).attribute("launchPermission"));
-            List<LaunchPermission> add = new ArrayList<>();
-            targets.accounts().forEach(a -> add.add(LaunchPermission.builder().userId(a).build()));
-            if (targets.isPublic()) {
-                add.add(LaunchPermission.builder().group(PermissionGroup.ALL).build());
-            }
-            if (!add.isEmpty()) {
-                ec2.modifyImageAttribute(b -> b.imageId(image.imageId()).launchPermission(p -> p.add(add)));
-            }
-        } catch (SdkException e) {
-            String message = AwsFailures.message(e);
-            if (targets.isPublic() && message.toLowerCase(java.util.Locale.ROOT).contains("public")
-                    && AwsFailures.code(e).contains("Limit")) {
-                throw new BuildException("the account's quota of public AMIs in " + region + " is used up ("
-                        + message + "); request a higher 'Public AMIs' quota in Service Quotas for " + region
-                        + ", or make older public images private");
-            }
-            throw e;
-        }
-        done.add(targets.isPublic() ? "public" : "shared with " + targets.accounts().size() + " account(s)");
-    }
-
-    private static Set<String> permissions(List<LaunchPermission> permissions) {
-        Set<String> set = new TreeSet<>();
-        for (LaunchPermission permission : permissions) {
-            if (permission.group() == PermissionGroup.ALL) {
-                set.add("group:all");
-            } else if (permission.userId() != null) {
-                set.add(permission.userId());
-            }
-        }
-        return set;
-    }
-
-    /**
-     * Deprecation at end of life; AWS allows a public AMI at most 2 years from its creation, so a
-     * later end of life is capped there, and the notes say so.
-     */
-    private static Optional<Instant> deprecation(ImageIdentity identity, Image source, boolean isPublic,
-                                                 List<String> notes) {
-        if (identity.endOfLife().isBlank()) {
-            return Optional.empty();
-        }
-        Instant eol = LocalDate.parse(identity.endOfLife().substring(0, 10)).atStartOfDay(ZoneOffset.UTC).toInstant();
-        if (isPublic && source.creationDate() != null) {
-            Instant cap = Instant.parse(source.creationDate()).atOffset(ZoneOffset.UTC).plusYears(2).toInstant()
-                    .truncatedTo(ChronoUnit.MINUTES);
-            if (eol.isAfter(cap)) {
-                notes.add("deprecation capped at " + cap + " (2 years after creation, AWS's limit for public AMIs);"
-                        + " end of life is " + identity.endOfLife());
-                return Optional.of(cap);
-            }
-        }
-        return Optional.of(eol);
-    }
-
-    private void markPublished(String home, Image source, CloudContext context) {
+    private void markPublished(String home, Image source, Eventually eventually, CloudContext context) {
         if (!AwsTags.map(source.tags()).containsKey(ImageIdentity.PUBLISHED)) {
-            String now = context.timestamp();
-            session.ec2(home).createTags(b -> b.resources(snapshots(source, source.imageId()))
-                    .tags(AwsTags.list(Map.of(ImageIdentity.PUBLISHED, now))));
+            tag(session.ec2(home), eventually, source, Map.of(ImageIdentity.PUBLISHED, context.timestamp()));
         }
     }
 
-    private Optional<Image> describe(String region, String imageId) {
+    /** The imported image; one this run made may not be known to EC2 yet, one it did not make is gone. */
+    private Optional<Image> describe(String region, String imageId, Eventually eventually) {
         try {
-            return session.ec2(region).describeImages(b -> b.imageIds(imageId)).images().stream().findFirst();
+            return eventually.call(() -> session.ec2(region).describeImages(b -> b.imageIds(imageId)), imageId)
+                    .images().stream().findFirst();
         } catch (SdkException e) {
             if (AwsFailures.code(e).startsWith("InvalidAMIID")) {
                 return Optional.empty();
@@ -278,14 +252,6 @@ final class AmiPublisher {
         image.blockDeviceMappings().stream().filter(m -> m.ebs() != null && m.ebs().snapshotId() != null)
                 .forEach(m -> ids.add(m.ebs().snapshotId()));
         return ids.toArray(String[]::new);
-    }
-
-    private static boolean sameMinute(String haveText, Instant want) {
-        if (haveText == null || haveText.isBlank()) {
-            return false;
-        }
-        Instant have = Instant.parse(haveText);
-        return have.truncatedTo(ChronoUnit.MINUTES).equals(want.truncatedTo(ChronoUnit.MINUTES));
     }
 
     private static RegionOutcome failed(String region, String imageId, String why, CloudContext context,

@@ -2,8 +2,8 @@ package dev.cloudimages.cloud.aws;
 
 import dev.cloudimages.cloud.CloudSettings;
 import dev.cloudimages.cloud.ImageIdentity;
+import dev.cloudimages.cloud.ImportJournal;
 import dev.cloudimages.cloud.Polling;
-import dev.cloudimages.cloud.Rollback;
 import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.Log;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -41,13 +41,12 @@ final class AmiRegistrar {
                         + identity.arch() + "'; use x86_64 or aarch64");
             };
             boolean uefi = identity.firmware().equals("uefi");
-            String bootMode = settings.choice("import.boot_mode", uefi ? "uefi" : "legacy-bios",
-                    List.of("uefi", "legacy-bios", "uefi-preferred"));
-            if (!uefi && bootMode.equals("uefi")) {
-                throw settings.bad("import.boot_mode", bootMode, "legacy-bios or uefi-preferred for a bios image");
-            }
-            if (uefi && bootMode.equals("legacy-bios")) {
-                throw settings.bad("import.boot_mode", bootMode, "uefi or uefi-preferred for a uefi image");
+            // uefi-preferred is for images that boot both ways; each image we build boots one way only
+            String only = uefi ? "uefi" : "legacy-bios";
+            String bootMode = settings.string("import.boot_mode", only);
+            if (!bootMode.equals(only)) {
+                throw settings.bad("import.boot_mode", bootMode, only + " for a " + identity.firmware() + " image ("
+                        + "it boots by " + identity.firmware() + " only; uefi-preferred is for images that boot both ways)");
             }
             Optional<String> imds = Optional.ofNullable(settings.choice("import.imds_support", "v2.0",
                     List.of("v2.0", "none"))).filter(v -> !v.equals("none"));
@@ -68,13 +67,19 @@ final class AmiRegistrar {
         this.log = log;
     }
 
-    Image register(String snapshotId, ImageIdentity identity, Settings settings, String importedAt, Duration timeout,
-                   Duration poll, Rollback rollback) {
-        String region = session.region();
+    /**
+     * Registers the snapshot as an AMI and waits until it is available. The AMI is written down in the
+     * journal (by name) before RegisterImage and handed to the run's rollback once its id is known.
+     * RegisterImage's tags are checked on the AMI it made, and what is missing is added.
+     */
+    Image register(String snapshotId, Settings settings, String importedAt, ImportRun run) {
+        String region = run.region();
+        ImageIdentity identity = run.identity();
         Ec2Client ec2 = session.ec2(region);
+        Eventually eventually = run.eventually();
         try {
             Map<String, String> tags = AwsTags.of(identity, Map.of(ImageIdentity.IMPORTED, importedAt));
-            ec2.createTags(b -> b.resources(snapshotId).tags(AwsTags.list(tags)));
+            eventually.run(() -> ec2.createTags(b -> b.resources(snapshotId).tags(AwsTags.list(tags))), snapshotId);
             RegisterImageRequest.Builder request = RegisterImageRequest.builder().name(identity.imageName())
                     .description(identity.description()).architecture(settings.architecture())
                     .rootDeviceName(ROOT_DEVICE)
@@ -84,27 +89,41 @@ final class AmiRegistrar {
                     .tagSpecifications(AwsTags.spec(ResourceType.IMAGE, tags));
             settings.imds().ifPresent(request::imdsSupport);
             settings.tpm().ifPresent(request::tpmSupport);
-            String imageId = ec2.registerImage(request.build()).imageId();
-            rollback.onFailure("image " + imageId + " in " + region, () -> ec2.deregisterImage(b -> b.imageId(imageId)));
+            ImportJournal.Entry planned = run.before("image", identity.imageName(), Map.of());
+            String imageId = eventually.call(() -> ec2.registerImage(request.build()), snapshotId).imageId();
+            ImportJournal.Entry entry = run.madeAs(planned, imageId);
+            run.onFailure("image " + imageId + " in " + region, entry,
+                    () -> eventually.run(() -> ec2.deregisterImage(b -> b.imageId(imageId)), imageId));
             log.info("[%s] registered %s as %s in %s", identity.variantKey(), identity.imageName(), imageId, region);
-            Map<String, String> source = new LinkedHashMap<>();
-            source.put("source_id", imageId);
-            source.put("source_region", region);
-            ec2.createTags(b -> b.resources(imageId, snapshotId).tags(AwsTags.list(source)));
-            return waitAvailable(ec2, imageId, identity.variantKey(), region, timeout, poll, log);
+            Map<String, String> want = new LinkedHashMap<>(tags);
+            want.put("source_id", imageId);
+            want.put("source_region", region);
+            Image image = waitAvailable(ec2, eventually, imageId, identity.variantKey(), region, run.timeout(),
+                    run.poll(), log);
+            // RegisterImage's TagSpecification is not always all there: check, and add what is missing
+            Map<String, String> missing = ImageIdentity.missingTags(AwsTags.map(image.tags()), want);
+            if (!missing.isEmpty()) {
+                eventually.run(() -> ec2.createTags(b -> b.resources(imageId, snapshotId)
+                        .tags(AwsTags.list(missing))), imageId, snapshotId);
+                Map<String, String> all = new LinkedHashMap<>(AwsTags.map(image.tags()));
+                all.putAll(missing);
+                image = image.toBuilder().tags(AwsTags.list(all)).build();
+            }
+            return image;
         } catch (SdkException e) {
             throw AwsFailures.of("registering " + identity.imageName(), e, session);
         }
     }
 
     /** Waits until an AMI is available; a failed or vanished one is an error. */
-    static Image waitAvailable(Ec2Client ec2, String imageId, String variantKey, String region, Duration timeout,
-                               Duration poll, Log log) {
+    static Image waitAvailable(Ec2Client ec2, Eventually eventually, String imageId, String variantKey, String region,
+                               Duration timeout, Duration poll, Log log) {
         long started = System.nanoTime();
         String[] last = {""};
         return Polling.until("[" + variantKey + "] image " + imageId + " in " + region, timeout, "publish.timeout", poll,
                 () -> {
-                    List<Image> images = ec2.describeImages(b -> b.imageIds(imageId)).images();
+                    List<Image> images = eventually.call(() -> ec2.describeImages(b -> b.imageIds(imageId)), imageId)
+                            .images();
                     if (images.isEmpty()) {
                         throw new BuildException("[" + variantKey + "] image " + imageId + " in " + region
                                 + " disappeared while it was being made");

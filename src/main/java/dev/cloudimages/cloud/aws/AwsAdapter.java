@@ -92,60 +92,38 @@ final class AwsAdapter implements CloudAdapter {
     @Override
     public RemoteImage importImage(ImportJob job, CloudContext context) {
         ImageIdentity identity = job.identity();
-        // every setting is checked before anything is uploaded
+        // every setting is checked before anything is made or removed
         String method = job.settings().choice("import.method", EBS_DIRECT, List.of(EBS_DIRECT, S3));
         AmiRegistrar.Settings register = AmiRegistrar.Settings.of(identity, job.settings());
         Duration timeout = job.settings().duration("import.timeout", Duration.ofHours(2));
         int concurrency = job.settings().integer("import.upload_concurrency", 8, 1, 64);
-        Optional<String> bucket = Optional.ofNullable(job.settings().string("import.bucket", null));
+        Optional<S3Import.Settings> s3 = method.equals(S3) ? Optional.of(S3Import.Settings.of(job.settings()))
+                : Optional.empty();
+        Encryption encryption = Encryption.of(job.settings());
+        Eventually eventually = Eventually.of(session, job.settings(), "import");
         Path scratch = job.scratchDir();
-        sweepLeftovers(identity, context);
+        new AwsLeftovers(session, context.log(), identity).remove(job.journal());
         try (Rollback temporaries = new Rollback(context.log()); Rollback rollback = new Rollback(context.log())) {
             // the conversion goes whatever happens, on an interrupt too (the rollbacks' shutdown hook)
             temporaries.onFailure("the scratch directory " + scratch, () -> deleteTree(scratch));
+            ImportRun run = new ImportRun(session, context.log(), identity, eventually, job.journal(), rollback,
+                    encryption, timeout, context.pollInterval());
             String snapshotId;
-            if (method.equals(EBS_DIRECT)) {
+            if (s3.isEmpty()) {
                 Path raw = DiskFiles.raw(job.imageFile(), job.format(), scratch, env);
-                snapshotId = new EbsDirectUpload(session, context.log()).upload(raw, identity, concurrency, timeout,
-                        context.pollInterval(), rollback).snapshotId();
+                snapshotId = new EbsDirectUpload(session, context.log()).upload(raw, concurrency, run).snapshotId();
             } else {
                 boolean vhd = job.format().equals("vhd");
                 Path disk = vhd ? job.imageFile() : DiskFiles.raw(job.imageFile(), job.format(), scratch, env);
-                snapshotId = new S3Import(session, context.log()).importSnapshot(disk, vhd ? "VHD" : "RAW", identity,
-                        bucket, timeout, context.pollInterval(), rollback);
-                String snapshot = snapshotId;
-                rollback.onFailure("snapshot " + snapshotId + " in " + session.region(),
-                        () -> session.ec2(session.region()).deleteSnapshot(b -> b.snapshotId(snapshot)));
+                snapshotId = new S3Import(session, context.log()).importSnapshot(disk, vhd ? "VHD" : "RAW", s3.get(), run);
             }
-            Image image = new AmiRegistrar(session, context.log()).register(snapshotId, identity, register,
-                    context.timestamp(), timeout, context.pollInterval(), rollback);
+            Image image = new AmiRegistrar(session, context.log()).register(snapshotId, register, context.timestamp(),
+                    run);
             rollback.commit();
+            // the snapshot and the AMI are the import's result: crossed off as kept
+            job.journal().entries().stream().filter(e -> e.kind().equals("snapshot") || e.kind().equals("image"))
+                    .forEach(job.journal()::remove);
             return AwsTags.remote(image, session.region());
-        }
-    }
-
-    /**
-     * Snapshots of this very build and revision that no AMI uses are what a killed run left (a
-     * kill -9 runs no rollback): remove them before importing again.
-     */
-    private void sweepLeftovers(ImageIdentity identity, CloudContext context) {
-        String region = session.region();
-        Ec2Client ec2 = session.ec2(region);
-        try {
-            java.util.Set<String> used = new java.util.HashSet<>();
-            AmiPublisher.sameRevision(ec2, identity).ifPresent(i -> used.addAll(List.of(AmiPublisher.snapshots(i, ""))));
-            for (var snapshot : ec2.describeSnapshots(b -> b.ownerIds("self").filters(
-                    f -> f.name("tag:" + ImageIdentity.BUILD_NAME).values(identity.buildName()),
-                    f -> f.name("tag:" + ImageIdentity.BUILD_REVISION).values(Integer.toString(identity.revision())),
-                    f -> f.name("tag:" + ImageIdentity.PROJECT).values(identity.project()))).snapshots()) {
-                if (!used.contains(snapshot.snapshotId())) {
-                    context.log().warn("[%s] removing snapshot %s (%s) left in %s by an earlier import that did not finish",
-                            identity.variantKey(), snapshot.snapshotId(), snapshot.stateAsString(), region);
-                    ec2.deleteSnapshot(b -> b.snapshotId(snapshot.snapshotId()));
-                }
-            }
-        } catch (SdkException e) {
-            throw AwsFailures.of("looking for snapshots left by an earlier import", e, session);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.cloudimages.support.BuildException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,6 +23,24 @@ final class AwsFailures {
 
     static BuildException of(String doing, SdkException e, AwsSession session) {
         String code = code(e);
+        Optional<CallSite.Call> call = CallSite.of(e);
+        String region = call.map(CallSite.Call::region).filter(r -> !r.isEmpty()).orElse(session.region());
+        if (DENIED.contains(code) && session.notOptedIn(region)) {
+            return new BuildException("aws: " + doing + " failed: region " + region + " is not enabled for this account"
+                    + " (AWS answers " + code + " there); enable it with 'aws account enable-region --region-name "
+                    + region + "' or in the console's account settings, or use another region", e);
+        }
+        if (call.isPresent() && unreachable(e)) {
+            return new BuildException("aws: " + doing + " failed: cannot connect to " + call.get().endpoint() + " ("
+                    + call.get().service() + " " + call.get().operation() + "): " + rootMessage(e)
+                    + "; check the network and any AWS_ENDPOINT_URL* setting", e);
+        }
+        if (call.isPresent() && e instanceof AwsServiceException service && service.statusCode() >= 500
+                && !hasDetails(service)) {
+            return new BuildException("aws: " + doing + " failed (" + session.describe() + "): " + call.get().service()
+                    + " " + call.get().operation() + " at " + call.get().endpoint() + " answered HTTP "
+                    + service.statusCode() + " with no body, also when tried again; try again later", e);
+        }
         if (EXPIRED.contains(code)) {
             return new BuildException("aws: credentials expired while " + doing + " (" + session.describe() + "); "
                     + session.loginHint(), e);
@@ -51,6 +70,29 @@ final class AwsFailures {
             }
         }
         return "";
+    }
+
+    private static boolean hasDetails(AwsServiceException service) {
+        return service.awsErrorDetails() != null && service.awsErrorDetails().errorCode() != null;
+    }
+
+    /** The request never got an answer: connection refused, unknown host, no route. */
+    private static boolean unreachable(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException
+                    || cause instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : oneLine(root.getMessage());
     }
 
     static String message(SdkException e) {

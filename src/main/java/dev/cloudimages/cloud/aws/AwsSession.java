@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -24,8 +25,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -49,6 +53,11 @@ final class AwsSession {
     private final AwsCredentialsProvider credentials;
     private final SdkHttpClient http;
     private final Map<String, Object> clients = new ConcurrentHashMap<>();
+    private final Set<String> made = ConcurrentHashMap.newKeySet();
+    private final Map<String, Boolean> optIn = new ConcurrentHashMap<>();
+
+    /** A region no account can turn off, to ask about the others. */
+    private static final String ALWAYS_ENABLED = "us-east-1";
 
     private AwsSession(Map<String, String> env, String profile, String region, AwsCredentialsProvider credentials) {
         this.env = env;
@@ -59,7 +68,10 @@ final class AwsSession {
                 .build();
     }
 
-    /** The session the environment describes; fails with one line when there is no region or no credentials. */
+    /**
+     * The session the environment describes; fails with one line when there is no region, a region
+     * AWS does not have, or no credentials, before any request is made.
+     */
     static AwsSession open(Map<String, String> env) {
         String profile = firstSet(env, "AWS_PROFILE", "AWS_DEFAULT_PROFILE").orElse("default");
         ProfileFile profiles = profileFile(env);
@@ -68,6 +80,11 @@ final class AwsSession {
                 .or(() -> named.flatMap(p -> p.property("region")))
                 .orElseThrow(() -> new BuildException("aws: no region for profile '" + profile
                         + "': set AWS_REGION, or run 'aws configure set region REGION --profile " + profile + "'"));
+        List<String> known = knownRegions();
+        if (!known.contains(region)) {
+            throw new BuildException("aws: '" + region + "' (AWS_REGION or the profile's region) is not an AWS region;"
+                    + " known regions: " + String.join(", ", known));
+        }
         AwsCredentialsProvider credentials = credentials(env, profile, profiles);
         try {
             credentials.resolveCredentials();
@@ -80,6 +97,36 @@ final class AwsSession {
 
     String profile() {
         return profile;
+    }
+
+    /** Remembers an AMI, snapshot or copy this run made: EC2 may not know it for a while ({@link Eventually}). */
+    void made(String id) {
+        made.add(id);
+    }
+
+    boolean madeAny(String... ids) {
+        return Arrays.stream(ids).anyMatch(made::contains);
+    }
+
+    /**
+     * Whether a region is one the account has not opted in to, asked in a region every account has
+     * (a request signed for a disabled region answers only AuthFailure, as a wrong key would).
+     */
+    boolean notOptedIn(String inRegion) {
+        return optIn.computeIfAbsent(inRegion, r -> {
+            try {
+                return ec2(ALWAYS_ENABLED).describeRegions(b -> b.allRegions(true).regionNames(r)).regions().stream()
+                        .anyMatch(each -> "not-opted-in".equals(each.optInStatus()));
+            } catch (SdkException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Region names the SDK knows (its partition metadata), without the global pseudo-regions. */
+    static List<String> knownRegions() {
+        return Region.regions().stream().filter(r -> !r.isGlobalRegion()).map(Region::id)
+                .filter(id -> id.matches("[a-z]{2}(-[a-z]+)+-\\d+")).sorted().toList();
     }
 
     /** The region images are imported into and published from. */
@@ -122,6 +169,7 @@ final class AwsSession {
 
     private static ClientOverrideConfiguration overrides(int attempts) {
         return ClientOverrideConfiguration.builder().apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                .addExecutionInterceptor(new CallSite())
                 // the SDK's standard strategy: backs off on throttling and 5xx, within the call timeout
                 .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(attempts).build())
                 .build();

@@ -1,8 +1,8 @@
 package dev.cloudimages.cloud.aws;
 
 import dev.cloudimages.cloud.ImageIdentity;
+import dev.cloudimages.cloud.ImportJournal;
 import dev.cloudimages.cloud.Polling;
-import dev.cloudimages.cloud.Rollback;
 import dev.cloudimages.cloud.TransferProgress;
 import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.Digests;
@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -39,13 +40,13 @@ import java.util.concurrent.Semaphore;
  * Import by the EBS direct APIs (as coldsnap does): the raw disk goes straight into a new
  * snapshot in 512 KiB blocks, uploaded concurrently, all-zero blocks skipped (a fresh snapshot
  * reads them as zeros), each block with its SHA-256 and the snapshot with the LINEAR aggregate of
- * them, so AWS verifies every byte. No bucket, no vmimport role, no import task.
+ * them, so AWS verifies every byte. No bucket, no vmimport role, no import task. A new snapshot is
+ * not writable at once: {@link EbsRetry} says how each request is retried.
  */
 final class EbsDirectUpload {
 
     static final int BLOCK_SIZE = 512 * 1024;
     private static final long GIB = 1L << 30;
-    private static final int BLOCK_ATTEMPTS = 5;
 
     /**
      * What the upload sent: for the log and the benchmark; {@code checksum} is the LINEAR aggregate
@@ -64,34 +65,45 @@ final class EbsDirectUpload {
 
     /**
      * Uploads {@code raw} as a new snapshot in the session's region and waits until it is completed;
-     * the snapshot is handed to {@code rollback} at once, so a failure or interrupt removes it.
+     * the snapshot is written down in the journal before StartSnapshot and handed to the run's
+     * rollback at once, so a failure or interrupt removes it, and so does the next run after a kill.
      */
-    Sent upload(Path raw, ImageIdentity identity, int concurrency, Duration timeout, Duration poll,
-                Rollback rollback) {
-        String region = session.region();
+    Sent upload(Path raw, int concurrency, ImportRun run) {
+        String region = run.region();
+        ImageIdentity identity = run.identity();
         EbsClient ebs = session.ebs(region);
         Ec2Client ec2 = session.ec2(region);
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + run.timeout().toNanos();
         try (FileChannel file = FileChannel.open(raw, StandardOpenOption.READ)) {
             long size = file.size();
             long volumeGiB = Math.max(1, (size + GIB - 1) / GIB);
-            StartSnapshotResponse started = ebs.startSnapshot(b -> b.volumeSize(volumeGiB)
-                    .clientToken(UUID.randomUUID().toString())
-                    .timeout((int) Math.max(10, Math.min(4320, timeout.toMinutes())))
+            String token = UUID.randomUUID().toString();
+            ImportJournal.Entry planned = run.before("snapshot", token, Map.of());
+            long startedAt = System.nanoTime();
+            StartSnapshotResponse started = ebs.startSnapshot(b -> b.volumeSize(volumeGiB).clientToken(token)
+                    .timeout((int) Math.max(10, Math.min(4320, run.timeout().toMinutes())))
                     .description(identity.description())
-                    .tags(AwsTags.of(identity, java.util.Map.of()).entrySet().stream()
+                    .applyMutation(e -> {
+                        if (run.encryption().on()) {
+                            e.encrypted(true).kmsKeyArn(run.encryption().key(region).orElse(null));
+                        }
+                    })
+                    .tags(AwsTags.of(identity, Map.of()).entrySet().stream()
                             .map(e -> software.amazon.awssdk.services.ebs.model.Tag.builder().key(e.getKey())
                                     .value(e.getValue()).build()).toList()));
             String snapshotId = started.snapshotId();
-            rollback.onFailure("snapshot " + snapshotId + " in " + region,
-                    () -> ec2.deleteSnapshot(b -> b.snapshotId(snapshotId)));
+            ImportJournal.Entry entry = run.madeAs(planned, snapshotId);
+            run.onFailure("snapshot " + snapshotId + " in " + region, entry,
+                    () -> run.eventually().run(() -> ec2.deleteSnapshot(b -> b.snapshotId(snapshotId)), snapshotId));
             log.info("[%s] uploading %s to snapshot %s in %s (%d GiB volume, %d at a time)", identity.variantKey(),
                     raw.getFileName(), snapshotId, region, volumeGiB, concurrency);
-            Sent sent = sendBlocks(file, size, ebs, snapshotId, identity, concurrency, deadline, timeout);
-            ebs.completeSnapshot(b -> b.snapshotId(snapshotId).changedBlocksCount((int) sent.blocks())
-                    .checksum(sent.checksum()).checksumAlgorithm(ChecksumAlgorithm.SHA256)
-                    .checksumAggregationMethod(ChecksumAggregationMethod.LINEAR));
-            waitCompleted(ec2, snapshotId, identity, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), poll);
+            EbsRetry retry = new EbsRetry(snapshotId, startedAt, run.eventually().timeout(), deadline);
+            Sent sent = sendBlocks(file, size, ebs, retry, snapshotId, identity, concurrency, deadline, run.timeout());
+            retry.run("CompleteSnapshot", () -> ebs.completeSnapshot(b -> b.snapshotId(snapshotId)
+                    .changedBlocksCount((int) sent.blocks()).checksum(sent.checksum())
+                    .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                    .checksumAggregationMethod(ChecksumAggregationMethod.LINEAR)));
+            waitCompleted(ec2, run, snapshotId, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             return sent;
         } catch (SdkException e) {
             throw AwsFailures.of("uploading the snapshot of " + identity.imageName(), e, session);
@@ -100,8 +112,8 @@ final class EbsDirectUpload {
         }
     }
 
-    private Sent sendBlocks(FileChannel file, long size, EbsClient ebs, String snapshotId, ImageIdentity identity,
-                            int concurrency, long deadline, Duration timeout) throws IOException {
+    private Sent sendBlocks(FileChannel file, long size, EbsClient ebs, EbsRetry retry, String snapshotId,
+                            ImageIdentity identity, int concurrency, long deadline, Duration timeout) throws IOException {
         // the blocks' digests in block order: the LINEAR aggregate is the SHA-256 of them concatenated
         MessageDigest aggregate = sha256();
         TransferProgress progress = TransferProgress.every5s(log, "[" + identity.variantKey() + "] snapshot upload",
@@ -141,7 +153,7 @@ final class EbsDirectUpload {
                 acquire(inFlight);
                 uploads.add(pool.submit(() -> {
                     try {
-                        putBlock(ebs, snapshotId, blockIndex, data, digest);
+                        putBlock(ebs, retry, snapshotId, blockIndex, data, digest);
                         progress.add(BLOCK_SIZE);
                     } finally {
                         inFlight.release();
@@ -159,33 +171,24 @@ final class EbsDirectUpload {
         }
     }
 
-    private static void putBlock(EbsClient ebs, String snapshotId, int index, byte[] data, byte[] digest) {
+    private static void putBlock(EbsClient ebs, EbsRetry retry, String snapshotId, int index, byte[] data,
+                                 byte[] digest) {
         String checksum = Base64.getEncoder().encodeToString(digest);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                ebs.putSnapshotBlock(b -> b.snapshotId(snapshotId).blockIndex(index).dataLength(BLOCK_SIZE)
-                        .checksum(checksum).checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromBytes(data));
-                return;
-            } catch (SdkException e) {
-                // the SDK retried throttling and 5xx already; a few more tries with a longer backoff
-                if (attempt >= BLOCK_ATTEMPTS || AwsFailures.code(e).equals("ValidationException")
-                        || AwsFailures.code(e).equals("AccessDeniedException")) {
-                    throw e;
-                }
-                Polling.sleep(Duration.ofMillis(250L << attempt));
-            }
-        }
+        retry.run("PutSnapshotBlock", () -> ebs.putSnapshotBlock(b -> b.snapshotId(snapshotId).blockIndex(index)
+                .dataLength(BLOCK_SIZE).checksum(checksum).checksumAlgorithm(ChecksumAlgorithm.SHA256),
+                RequestBody.fromBytes(data)));
     }
 
-    private void waitCompleted(Ec2Client ec2, String snapshotId, ImageIdentity identity, Duration timeout,
-                               Duration poll) {
-        Polling.until("[" + identity.variantKey() + "] snapshot " + snapshotId, timeout, "import.timeout", poll, () -> {
-            Snapshot snapshot = ec2.describeSnapshots(b -> b.snapshotIds(snapshotId)).snapshots().get(0);
+    private void waitCompleted(Ec2Client ec2, ImportRun run, String snapshotId, Duration timeout) {
+        String key = run.key();
+        Polling.until("[" + key + "] snapshot " + snapshotId, timeout, "import.timeout", run.poll(), () -> {
+            Snapshot snapshot = run.eventually().call(() -> ec2.describeSnapshots(b -> b.snapshotIds(snapshotId)),
+                    snapshotId).snapshots().get(0);
             if (snapshot.state() == SnapshotState.ERROR) {
-                throw new BuildException("[" + identity.variantKey() + "] snapshot " + snapshotId + " failed: "
+                throw new BuildException("[" + key + "] snapshot " + snapshotId + " failed: "
                         + Optional.ofNullable(snapshot.stateMessage()).orElse("AWS gave no reason"));
             }
-            log.info("[%s] snapshot %s: %s%s", identity.variantKey(), snapshotId, snapshot.stateAsString(),
+            log.info("[%s] snapshot %s: %s%s", key, snapshotId, snapshot.stateAsString(),
                     snapshot.progress() == null || snapshot.progress().isEmpty() ? "" : " " + snapshot.progress());
             return snapshot.state() == SnapshotState.COMPLETED ? Optional.of(snapshot) : Optional.empty();
         });

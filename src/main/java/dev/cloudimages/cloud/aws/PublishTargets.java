@@ -19,7 +19,7 @@ record PublishTargets(List<String> regions, List<String> skipped, boolean isPubl
 
     static final String NOT_OPTED_IN = "not-opted-in";
 
-    static PublishTargets of(CloudSettings settings, List<Region> accountRegions, boolean encrypted) {
+    static PublishTargets of(CloudSettings settings, List<Region> accountRegions) {
         Map<String, String> optIn = new TreeMap<>();
         accountRegions.forEach(r -> optIn.put(r.regionName(), r.optInStatus() == null ? "" : r.optInStatus()));
         Map<String, Boolean> wanted = settings.flags("regions");
@@ -62,10 +62,6 @@ record PublishTargets(List<String> regions, List<String> skipped, boolean isPubl
                 accounts.add(who);
             }
         });
-        if (isPublic && encrypted) {
-            throw new BuildException("variant " + settings.variantKey() + ": an encrypted image cannot be made public;"
-                    + " set encrypted = false or access.PUBLIC = false");
-        }
         return new PublishTargets(List.copyOf(regions), List.copyOf(skipped), isPublic, List.copyOf(accounts));
     }
 }

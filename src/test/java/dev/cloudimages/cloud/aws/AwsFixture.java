@@ -9,6 +9,7 @@ import dev.cloudimages.cloud.RemoteImage;
 import dev.cloudimages.support.BuildClock;
 import dev.cloudimages.support.Log;
 import dev.cloudimages.testing.aws.FakeAws;
+import dev.cloudimages.testing.aws.FakeAwsSettings;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,13 +37,18 @@ final class AwsFixture implements AutoCloseable {
     static final String BUILD = "test-3.24.1-x86_64-uefi";
     static final Instant NOW = Instant.parse("2026-11-18T00:00:00Z");
 
-    final FakeAws aws = FakeAws.start();
+    final FakeAws aws;
     final Path dir;
     final ByteArrayOutputStream logged = new ByteArrayOutputStream();
     final Log log = new Log(new PrintStream(logged, true, StandardCharsets.UTF_8), false, false);
     final Map<String, String> env = new HashMap<>();
 
     AwsFixture(Path dir) {
+        this(dir, FakeAwsSettings.defaults());
+    }
+
+    AwsFixture(Path dir, FakeAwsSettings settings) {
+        this.aws = FakeAws.start(settings);
         this.dir = dir;
         env.putAll(aws.env());
         env.put("PATH", System.getenv("PATH"));
@@ -63,6 +69,10 @@ final class AwsFixture implements AutoCloseable {
     }
 
     static ImageIdentity identity(int revision, String firmware, String arch) {
+        return identity(revision, firmware, arch, "2028-05-01");
+    }
+
+    static ImageIdentity identity(int revision, String firmware, String arch, String endOfLife) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("arch", arch);
         tags.put("bootstrap", "tiny");
@@ -70,21 +80,23 @@ final class AwsFixture implements AutoCloseable {
         tags.put("build_revision", Integer.toString(revision));
         tags.put("cloud", "aws");
         tags.put("description", "Test image 3.24.1");
-        tags.put("end_of_life", "2028-05-01");
+        tags.put("end_of_life", endOfLife);
         tags.put("firmware", firmware);
         tags.put("name", BUILD + "-r" + revision);
         tags.put("project", "cloudimages-test");
         tags.put("release", "3.24.1");
         tags.put("version", "3.24");
         return new ImageIdentity(KEY, "cloudimages-test", BUILD, revision, BUILD + "-r" + revision,
-                "Test image 3.24.1", "2028-05-01", arch, firmware, tags);
+                "Test image 3.24.1", endOfLife, arch, firmware, tags);
     }
 
     /** Settings as a variant's config holds them: the shipped defaults, then {@code overrides} (dotted keys). */
     static CloudSettings settings(Map<String, Object> overrides) {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("import", new LinkedHashMap<>(Map.of("method", "ebs-direct", "upload_concurrency", "4")));
-        config.put("publish", new LinkedHashMap<>(Map.of("copy_concurrency", "2")));
+        // AWS's lag (the fake's default: a few hundred ms) is waited for 5 s at most, not 2 min
+        config.put("import", new LinkedHashMap<>(Map.of("method", "ebs-direct", "upload_concurrency", "4",
+                "consistency_timeout", "5s")));
+        config.put("publish", new LinkedHashMap<>(Map.of("copy_concurrency", "2", "consistency_timeout", "5s")));
         config.put("regions", new LinkedHashMap<>(Map.of("ALL", true)));
         config.put("access", new LinkedHashMap<>(Map.of("PUBLIC", true)));
         config.put("encrypted", false);
@@ -103,8 +115,13 @@ final class AwsFixture implements AutoCloseable {
     }
 
     ImportJob job(Path image, String format, CloudSettings settings) throws IOException {
+        return job(image, format, settings, dev.cloudimages.cloud.ImportJournal.inMemory());
+    }
+
+    ImportJob job(Path image, String format, CloudSettings settings, dev.cloudimages.cloud.ImportJournal journal)
+            throws IOException {
         return new ImportJob(identity(0, "uefi", "x86_64"), image, format, Files.size(image), "", settings,
-                dir.resolve("scratch"));
+                dir.resolve("scratch"), journal);
     }
 
     static PublishJob publishJob(RemoteImage source, int revision, CloudSettings settings) {

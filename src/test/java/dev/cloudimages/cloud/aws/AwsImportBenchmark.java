@@ -61,6 +61,9 @@ public final class AwsImportBenchmark {
             env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("none").toString());
             Map<String, Object> imports = new java.util.LinkedHashMap<>();
             imports.put("method", method);
+            if (method.equals("s3")) {
+                imports.put("bucket", "cloudimages-test-import-*"); // a prefix the fake's vmimport role may read
+            }
             if (concurrency > 0) {
                 imports.put("upload_concurrency", Integer.toString(concurrency));
             }

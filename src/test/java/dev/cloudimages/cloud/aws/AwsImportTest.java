@@ -29,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AwsImportTest {
 
     private static final String REGION = "us-east-1";
+    /** A prefix the fake vmimport role's policy allows: a temporary bucket is made under it. */
+    private static final String TEMPORARY = "cloudimages-test-import-*";
 
     @TempDir
     Path dir;
@@ -104,7 +106,7 @@ class AwsImportTest {
     void s3ImportUploadsThroughATemporaryBucketAndRemovesIt() throws Exception {
         Path image = fixture.disk("vhd");
         RemoteImage imported = fixture.adapter().importImage(
-                fixture.job(image, "vhd", AwsFixture.settings(Map.of("import.method", "s3"))), fixture.context());
+                fixture.job(image, "vhd", AwsFixture.settings(Map.of("import.method", "s3", "import.bucket", TEMPORARY))), fixture.context());
 
         assertEquals("available", single(fixture.aws.images(REGION)).state());
         assertEquals(imported.id(), single(fixture.aws.images(REGION)).id());
@@ -121,7 +123,7 @@ class AwsImportTest {
         Path image = fixture.disk("qcow2");
         fixture.aws.failImportTask(ImportFailure.DELETED);
         BuildException failure = assertThrows(BuildException.class, () -> fixture.adapter().importImage(
-                fixture.job(image, "qcow2", AwsFixture.settings(Map.of("import.method", "s3"))), fixture.context()));
+                fixture.job(image, "qcow2", AwsFixture.settings(Map.of("import.method", "s3", "import.bucket", TEMPORARY))), fixture.context()));
 
         assertTrue(failure.getMessage().contains("the import task ended delet"), failure.getMessage());
         assertEquals(Set.of(), fixture.aws.buckets());
@@ -134,7 +136,7 @@ class AwsImportTest {
     void diskValidationFailureIsTriedOnceMoreWithAFreshUpload() throws Exception {
         Path image = fixture.disk("vhd");
         fixture.aws.failImportTask(ImportFailure.ERROR);
-        fixture.adapter().importImage(fixture.job(image, "vhd", AwsFixture.settings(Map.of("import.method", "s3"))),
+        fixture.adapter().importImage(fixture.job(image, "vhd", AwsFixture.settings(Map.of("import.method", "s3", "import.bucket", TEMPORARY))),
                 fixture.context());
 
         assertEquals(2, fixture.aws.importTasks().size());
@@ -176,9 +178,11 @@ class AwsImportTest {
         Path image = fixture.disk("raw");
         // what a kill -9 mid-upload leaves: a snapshot of this build and revision that no AMI uses
         try (dev.cloudimages.cloud.Rollback forgotten = new dev.cloudimages.cloud.Rollback(fixture.log)) {
-            new EbsDirectUpload(AwsSession.open(fixture.env), fixture.log).upload(image,
-                    AwsFixture.identity(0, "uefi", "x86_64"), 2, java.time.Duration.ofMinutes(10),
-                    java.time.Duration.ofMillis(20), forgotten);
+            AwsSession session = AwsSession.open(fixture.env);
+            new EbsDirectUpload(session, fixture.log).upload(image, 2, new ImportRun(session, fixture.log,
+                    AwsFixture.identity(0, "uefi", "x86_64"), new Eventually(session, java.time.Duration.ofSeconds(5)),
+                    dev.cloudimages.cloud.ImportJournal.inMemory(), forgotten, new Encryption(false, Map.of()),
+                    java.time.Duration.ofMinutes(10), java.time.Duration.ofMillis(20)));
             forgotten.commit();
         }
         String left = single(fixture.aws.snapshots(REGION)).id();

@@ -1,5 +1,6 @@
 package dev.cloudimages.cloud.aws;
 
+import dev.cloudimages.cloud.PublishJob;
 import dev.cloudimages.cloud.PublishResult;
 import dev.cloudimages.cloud.RemoteImage;
 import dev.cloudimages.support.BuildException;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -178,6 +180,73 @@ class AwsPublishTest {
     void anEncryptedImageIsNeverMadePublic() {
         BuildException failure = assertThrows(BuildException.class, () -> publish(Map.of("encrypted", true)));
         assertTrue(failure.getMessage().contains("an encrypted image cannot be made public"), failure.getMessage());
+    }
+
+    @Test
+    void anEndOfLifeInThePastDeprecatesNowAndARerunLeavesItAlone() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("regions", new LinkedHashMap<>(Map.of("us-east-1", true, "us-west-2", true)));
+        // edge's end of life is "tomorrow" of the day it was imported, read back from the tag
+        PublishJob past = new PublishJob(AwsFixture.identity(0, "uefi", "x86_64", "2026-01-01"), source,
+                AwsFixture.settings(settings));
+        PublishResult first = fixture.adapter().publish(past, fixture.context());
+        assertEquals(List.of(), first.failures());
+        for (String region : List.of("us-east-1", "us-west-2")) {
+            Instant at = single(fixture.aws.images(region)).deprecationTime();
+            assertTrue(Math.abs(Duration.between(Instant.now(), at).toMinutes()) <= 3, region + " " + at);
+            assertTrue(outcome(first, region).contains("(end of life 2026-01-01T00:00:00Z has passed)"),
+                    outcome(first, region));
+        }
+        PublishResult second = fixture.adapter().publish(past, fixture.context());
+        assertEquals("unchanged", outcome(second, "us-west-2"));
+    }
+
+    @Test
+    void launchPermissionsChangeInOneRequestWithoutAPrivateMoment() {
+        publish(Map.of());
+        Map<String, Integer> before = new LinkedHashMap<>();
+        ENABLED.forEach(r -> before.put(r, fixture.aws.requests(r).size()));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("access", new LinkedHashMap<>(Map.of("PUBLIC", false, "210987654321", true)));
+        PublishResult result = publish(settings);
+
+        assertEquals(List.of(), result.failures());
+        for (String region : ENABLED) {
+            List<String> calls = fixture.aws.requests(region).subList(before.get(region),
+                    fixture.aws.requests(region).size());
+            assertFalse(calls.contains("ResetImageAttribute"), region + ": " + calls);
+            assertEquals(1, calls.stream().filter("ModifyImageAttribute"::equals).count(), region + ": " + calls);
+            Image image = single(fixture.aws.images(region));
+            assertFalse(image.isPublic(), region);
+            assertEquals(Set.of("210987654321"), image.launchUserIds(), region);
+        }
+    }
+
+    @Test
+    void encryptionByDefaultInATargetRegionRefusesAPublicPublishBeforeAnyChange() {
+        fixture.aws.encryptionByDefault("eu-west-1", true);
+        BuildException failure = assertThrows(BuildException.class, () -> publish(Map.of()));
+        assertTrue(failure.getMessage().contains("an encrypted image cannot be made public (EBS encryption by default"
+                + " is on in eu-west-1"), failure.getMessage());
+        for (String region : ENABLED) {
+            List<String> calls = fixture.aws.requests(region);
+            assertFalse(calls.contains("CopyImage") || calls.contains("ModifyImageAttribute"), region + ": " + calls);
+        }
+    }
+
+    @Test
+    void encryptedCopiesUseEachRegionsKey() {
+        String key = "arn:aws:kms:us-west-2:123456789012:key/abcd";
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("regions", new LinkedHashMap<>(Map.of("us-west-2", true, "eu-west-1", true)));
+        settings.put("access", new LinkedHashMap<>(Map.of("PUBLIC", false)));
+        settings.put("encrypted", true);
+        settings.put("import.kms_keys", Map.of("us-west-2", key));
+        assertEquals(List.of(), publish(settings).failures());
+        String west = single(fixture.aws.images("us-west-2")).blockDevices().get(0).snapshotId();
+        assertEquals(key, fixture.aws.snapshots("us-west-2").stream().filter(s -> s.id().equals(west)).findFirst()
+                .orElseThrow().kmsKeyId());
+        assertTrue(single(fixture.aws.images("eu-west-1")).blockDevices().get(0).encrypted(), "the default key");
     }
 
     @Test

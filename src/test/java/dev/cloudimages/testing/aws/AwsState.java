@@ -53,6 +53,24 @@ final class AwsState {
         return region;
     }
 
+    /** A new AMI: unknown to the next EC2 request(s) naming it, as AWS's eventual consistency has it. */
+    ImageEntry fresh(ImageEntry image) {
+        image.hiddenLookups = settings.lag().hiddenLookups();
+        return image;
+    }
+
+    /** A new snapshot: unknown to the next EC2 request(s) naming it, and to the EBS direct API for a while. */
+    SnapshotEntry fresh(SnapshotEntry snapshot) {
+        snapshot.hiddenLookups = settings.lag().hiddenLookups();
+        snapshot.writableAt = snapshot.startTime.plus(settings.lag().unwritable());
+        return snapshot;
+    }
+
+    /** The key AWS encrypts with when a request names none: the account's AWS managed key for EBS. */
+    static String defaultKmsKey(String region) {
+        return "arn:aws:kms:" + region + ":" + FakeEc2.ACCOUNT + ":alias/aws/ebs";
+    }
+
     void countBytes(String api, long bytes) {
         bytesReceived.computeIfAbsent(api, key -> new AtomicLong()).addAndGet(bytes);
     }
@@ -70,6 +88,8 @@ final class AwsState {
     static final class RegionState {
         final FakeRegion region;
         boolean blockPublicAccess;
+        /** EBS encryption by default (a per-region account setting, off unless a test turns it on). */
+        boolean encryptionByDefault;
         int publicQuota;
         final Map<String, ImageEntry> images = new LinkedHashMap<>();
         final Map<String, SnapshotEntry> snapshots = new LinkedHashMap<>();
@@ -100,6 +120,8 @@ final class AwsState {
         String description;
         String state = "pending";
         int pollsLeft;
+        /** EC2 requests naming this id that still answer InvalidAMIID.NotFound (eventual consistency). */
+        int hiddenLookups;
         final Map<String, String> tags = new LinkedHashMap<>();
         final Set<String> launchGroups = new LinkedHashSet<>();
         final Set<String> launchUserIds = new LinkedHashSet<>();
@@ -157,6 +179,11 @@ final class AwsState {
         String description;
         int volumeSize;
         boolean encrypted;
+        String kmsKeyId;
+        /** EC2 requests naming this id that still answer InvalidSnapshot.NotFound (eventual consistency). */
+        int hiddenLookups;
+        /** Before this, the EBS direct API does not know the snapshot yet (ResourceNotFoundException). */
+        Instant writableAt;
         final Map<String, String> tags = new LinkedHashMap<>();
         /** Block index to data, only blocks that were written; each array is never changed after it is stored. */
         final TreeMap<Long, byte[]> blocks = new TreeMap<>();
@@ -173,6 +200,7 @@ final class AwsState {
             this.origin = origin;
             this.startTime = startTime;
             this.lastActivity = startTime;
+            this.writableAt = startTime;
         }
 
         /** An EBS direct snapshot not completed within its timeout of inactivity goes to {@code error}. */
@@ -203,7 +231,7 @@ final class AwsState {
 
         Snapshot toRecord() {
             return new Snapshot(region, id, state, stateMessage, description, volumeSize, encrypted, Map.copyOf(tags),
-                    origin, blocks.size(), startTime);
+                    origin, blocks.size(), startTime, kmsKeyId);
         }
     }
 
@@ -214,19 +242,24 @@ final class AwsState {
         final String bucket;
         final String key;
         final String description;
+        final Instant startedAt;
         final Map<String, String> tags = new LinkedHashMap<>();
+        boolean encrypted;
+        String kmsKeyId;
         String status = "active";
         String statusMessage = "pending";
         String progress = "0";
         int pollsLeft;
         Long diskImageSize;
         String snapshotId;
-        /** The volume read from S3 when the task started, or null when that failed. */
+        /** The volume read from S3 once the task got to it (not at ImportSnapshot), or null until then. */
         DiskImages.Volume volume;
         /** Why the task will end {@code deleted}, or null. */
         String failure;
 
-        TaskEntry(String region, String id, String format, String bucket, String key, String description) {
+        TaskEntry(String region, String id, String format, String bucket, String key, String description,
+                  Instant startedAt) {
+            this.startedAt = startedAt;
             this.region = region;
             this.id = id;
             this.format = format;

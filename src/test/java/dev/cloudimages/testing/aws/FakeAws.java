@@ -156,6 +156,21 @@ public final class FakeAws implements AutoCloseable {
         faults.resourceLimitOnCopy(times);
     }
 
+    /** The next {@code times} requests for the EC2 action answer the HTTP status with an empty body. */
+    public void bareStatus(String action, int status, int times) {
+        faults.bareStatus(action, status, times);
+    }
+
+    /** While held, import tasks stay active with no progress (a slow conversion), until released or cleared. */
+    public void holdImportTasks(boolean held) {
+        faults.holdImports(held);
+    }
+
+    /** The next RegisterImage makes its AMI without the tags its TagSpecification asked for. */
+    public void dropRegisterTags() {
+        faults.dropRegisterTags(1);
+    }
+
     public void clearFaults() {
         faults.clear();
     }
@@ -172,6 +187,18 @@ public final class FakeAws implements AutoCloseable {
         synchronized (state) {
             state.region(region).blockPublicAccess = blocked;
         }
+    }
+
+    /** The account's EBS encryption by default in the region (off unless turned on). */
+    public void encryptionByDefault(String region, boolean on) {
+        synchronized (state) {
+            state.region(region).encryptionByDefault = on;
+        }
+    }
+
+    /** Makes a bucket, as a user's own bucket that imports go through would be made beforehand. */
+    public void createBucket(String bucket) {
+        s3.createBucket(bucket);
     }
 
     /** Moves the fake's clock forward, e.g. past an EBS direct snapshot's timeout. */
@@ -191,12 +218,14 @@ public final class FakeAws implements AutoCloseable {
 
     public List<Snapshot> snapshots(String region) {
         synchronized (state) {
+            ec2.tick();
             return state.region(region).snapshots.values().stream().map(AwsState.SnapshotEntry::toRecord).toList();
         }
     }
 
     public List<ImportTask> importTasks() {
         synchronized (state) {
+            ec2.tick();
             return state.tasks.values().stream().map(AwsState.TaskEntry::toRecord).toList();
         }
     }
@@ -302,6 +331,10 @@ public final class FakeAws implements AutoCloseable {
         if (faults.takeThrottle(action)) {
             throw new AwsError(503, "RequestLimitExceeded", "Request limit exceeded.");
         }
+        int bare = faults.takeBareStatus(action);
+        if (bare != 0) {
+            return new HttpReply(bare, "text/html", Map.of(), new byte[0]);
+        }
         synchronized (state) {
             return HttpReply.xml(200, ec2.handle(new Ec2Request(action, params, region)));
         }
@@ -339,9 +372,9 @@ public final class FakeAws implements AutoCloseable {
         if (!ACCESS_KEY_ID.equals(credential.group(1))) {
             throw new AwsError(401, "AuthFailure", "AWS was not able to validate the provided access credentials");
         }
+        // AWS does not say why: a region not opted in answers as a wrong key does
         if (region == null || !region.region.enabled() || faults.authFails(region.name())) {
-            throw new AwsError(401, "AuthFailure", "AWS was not able to validate the provided access credentials "
-                    + "(the account is not subscribed to region " + credential.group(2) + ": it is not opted in)");
+            throw new AwsError(401, "AuthFailure", "AWS was not able to validate the provided access credentials");
         }
         return region;
     }

@@ -33,7 +33,8 @@ class FakeAwsTest {
 
     @BeforeEach
     void start() {
-        aws = FakeAws.start();
+        // AWS's lag is pinned by FakeLagTest; here each request sees what the one before it made
+        aws = FakeAws.start(FakeAwsSettings.defaults().withLag(FakeAwsSettings.Lag.NONE));
         ec2 = FakeAwsClients.ec2(aws, "eu-west-1");
     }
 

@@ -84,16 +84,27 @@ final class FakeEbs {
             throw validation("INVALID_PARAMETER_VALUE", "The fake does not support ParentSnapshotId");
         }
         String token = request.path("ClientToken").asText(null);
+        boolean encrypt = request.path("Encrypted").asBoolean(false);
+        String key = request.path("KmsKeyArn").asText(null);
+        if (key != null && !encrypt) {
+            throw validation("INVALID_PARAMETER_VALUE", "KmsKeyArn needs Encrypted set to true");
+        }
         synchronized (state) {
+            // the EBS direct API's outcomes: with encryption by default on, no snapshot is unencrypted
+            if (region.encryptionByDefault && request.has("Encrypted") && !encrypt) {
+                throw validation("INVALID_PARAMETER_VALUE", "Encryption by default is enabled for this account in "
+                        + region.name() + ": an unencrypted snapshot cannot be created");
+            }
             if (token != null && region.snapshotTokens.containsKey(token)) {
                 return startReply(region.snapshots.get(region.snapshotTokens.get(token)));
             }
-            AwsState.SnapshotEntry snapshot = new AwsState.SnapshotEntry(region.name(), AwsState.newId("snap"),
-                    "ebs-direct", state.now());
+            AwsState.SnapshotEntry snapshot = state.fresh(new AwsState.SnapshotEntry(region.name(),
+                    AwsState.newId("snap"), "ebs-direct", state.now()));
             snapshot.volumeSize = (int) size;
             snapshot.timeoutMinutes = timeout;
             snapshot.description = request.path("Description").asText(null);
-            snapshot.encrypted = request.path("Encrypted").asBoolean(false);
+            snapshot.encrypted = encrypt || region.encryptionByDefault;
+            snapshot.kmsKeyId = !snapshot.encrypted ? null : key != null ? key : AwsState.defaultKmsKey(region.name());
             request.path("Tags").forEach(tag -> snapshot.tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
             region.snapshots.put(snapshot.id, snapshot);
             if (token != null) {
@@ -111,7 +122,7 @@ final class FakeEbs {
             reply.put("Description", snapshot.description);
         }
         if (snapshot.encrypted) {
-            reply.put("KmsKeyArn", "arn:aws:kms:" + snapshot.region + ":" + FakeEc2.ACCOUNT + ":key/fake");
+            reply.put("KmsKeyArn", snapshot.kmsKeyId);
         }
         ArrayNode tags = reply.putArray("Tags");
         snapshot.tags.forEach((key, value) -> tags.addObject().put("Key", key).put("Value", value));
@@ -191,7 +202,8 @@ final class FakeEbs {
 
     private AwsState.SnapshotEntry writable(AwsState.RegionState region, String id) {
         AwsState.SnapshotEntry snapshot = region.snapshots.get(id);
-        if (snapshot == null) {
+        // right after StartSnapshot the EBS direct API may not know the snapshot yet (for up to about 2 minutes)
+        if (snapshot == null || state.now().isBefore(snapshot.writableAt)) {
             throw new AwsError(404, "ResourceNotFoundException", "The snapshot " + id + " does not exist",
                     "SNAPSHOT_NOT_FOUND");
         }

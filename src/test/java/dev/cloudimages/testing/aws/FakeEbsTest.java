@@ -38,7 +38,8 @@ class FakeEbsTest {
 
     @BeforeAll
     static void start() {
-        aws = FakeAws.start();
+        // AWS's lag is pinned by FakeLagTest; here each request sees what the one before it made
+        aws = FakeAws.start(FakeAwsSettings.defaults().withLag(FakeAwsSettings.Lag.NONE));
         ebs = FakeAwsClients.ebs(aws, "eu-west-1");
         ec2 = FakeAwsClients.ec2(aws, "eu-west-1");
     }

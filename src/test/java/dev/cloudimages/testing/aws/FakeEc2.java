@@ -34,6 +34,7 @@ final class FakeEc2 {
         if (request.params().flag("DryRun")) {
             throw new AwsError(412, "DryRunOperation", "Request would have succeeded, but DryRun flag is set.");
         }
+        imports.tick();
         return switch (request.action()) {
             case "DescribeRegions" -> describeRegions(request);
             case "DescribeImages" -> describeImages(request);
@@ -49,12 +50,22 @@ final class FakeEc2 {
         };
     }
 
+    /** Import tasks that ran on by themselves since the last request. Hold the state's lock. */
+    void tick() {
+        imports.tick();
+    }
+
     static String time(Instant instant) {
         return instant == null ? null : TIME.format(instant.truncatedTo(ChronoUnit.MILLIS));
     }
 
+    /** The image a request names; a new one stays unknown to the first request(s) naming it, as in AWS. */
     static AwsState.ImageEntry image(AwsState.RegionState region, String id) {
         AwsState.ImageEntry image = region.images.get(id);
+        if (image != null && image.hiddenLookups > 0) {
+            image.hiddenLookups--;
+            image = null;
+        }
         if (image == null) {
             throw AwsError.client(id.startsWith("ami-") ? "InvalidAMIID.NotFound" : "InvalidAMIID.Malformed",
                     "The image id '[" + id + "]' does not exist");
@@ -62,8 +73,13 @@ final class FakeEc2 {
         return image;
     }
 
+    /** The snapshot a request names; a new one stays unknown to the first request(s) naming it, as in AWS. */
     static AwsState.SnapshotEntry snapshot(AwsState.RegionState region, String id) {
         AwsState.SnapshotEntry snapshot = region.snapshots.get(id);
+        if (snapshot != null && snapshot.hiddenLookups > 0) {
+            snapshot.hiddenLookups--;
+            snapshot = null;
+        }
         if (snapshot == null) {
             throw AwsError.client(id.startsWith("snap-") ? "InvalidSnapshot.NotFound" : "InvalidSnapshotID.Malformed",
                     "The snapshot '" + id + "' does not exist.");
@@ -190,7 +206,8 @@ final class FakeEc2 {
         if (injected != null) {
             throw AwsError.client(injected, "Injected RegisterImage failure");
         }
-        AwsState.ImageEntry image = new AwsState.ImageEntry(region.name(), AwsState.newId("ami"), state.now());
+        AwsState.ImageEntry image = state.fresh(new AwsState.ImageEntry(region.name(), AwsState.newId("ami"),
+                state.now()));
         image.name = name;
         image.description = params.get("Description");
         image.architecture = oneOf(params, "Architecture", "x86_64", Set.of("i386", "x86_64", "arm64"));
@@ -206,7 +223,9 @@ final class FakeEc2 {
         if (image.blockDevices.isEmpty()) {
             throw AwsError.client("InvalidParameterCombination", "No block device mapping: the fake registers EBS-backed images only");
         }
-        image.tags.putAll(params.tagSpecification("image"));
+        if (!faults.takeRegisterTagDrop()) {
+            image.tags.putAll(params.tagSpecification("image"));
+        }
         image.pollsLeft = state.settings.registerPolls();
         region.images.put(image.id, image);
         return Xml.response("RegisterImage").leaf("imageId", image.id).finish();

@@ -3,9 +3,11 @@ package dev.cloudimages.testing.aws;
 import java.util.List;
 
 /**
- * ImportSnapshot and its tasks. A task reads its S3 object when it starts; each DescribeImportSnapshotTasks that
- * returns it is one poll: {@code active} with growing progress, then {@code completed} with a new snapshot, or
- * {@code deleting} then {@code deleted} when the disk could not be read, the task was cancelled or a fault said so.
+ * ImportSnapshot and its tasks. ImportSnapshot checks the service role and its bucket scope; a task reads its S3
+ * object at its first step; each DescribeImportSnapshotTasks that returns it is one poll: {@code active} with growing
+ * progress, then {@code completed} with a new snapshot, or {@code deleting} then {@code deleted} when the disk could
+ * not be read, the task was cancelled or a fault said so. Tasks also run to their end by themselves after the
+ * fake's import task time, with nobody polling (a killed client leaves a task that goes on).
  */
 final class FakeEc2Imports {
     /** Reads an object from the fake S3; throws when the bucket or key does not exist. */
@@ -40,8 +42,22 @@ final class FakeEc2Imports {
         }
         String bucket = params.require("DiskContainer.UserBucket.S3Bucket");
         String key = params.require("DiskContainer.UserBucket.S3Key");
+        // VM Import reads the disk as the service role, whose policy names the buckets it may read
+        String role = params.get("RoleName") == null ? "vmimport" : params.get("RoleName");
+        FakeAwsSettings.Role vmimport = state.settings.role();
+        if (!role.equals(vmimport.name()) || !vmimport.canRead(bucket)) {
+            throw AwsError.client("InvalidParameter", "The service role " + role + " provided does not exist or does not"
+                    + " have sufficient permissions for the service to continue");
+        }
+        boolean encrypt = params.flag("Encrypted");
+        String kmsKey = params.get("KmsKeyId");
+        if (kmsKey != null && !encrypt) {
+            throw AwsError.client("InvalidParameterCombination", "KmsKeyId requires Encrypted to be true");
+        }
         AwsState.TaskEntry task = new AwsState.TaskEntry(region.name(), AwsState.newId("import-snap"), format, bucket,
-                key, params.get("Description"));
+                key, params.get("Description"), state.now());
+        task.encrypted = encrypt || region.encryptionByDefault;
+        task.kmsKeyId = !task.encrypted ? null : kmsKey != null ? kmsKey : AwsState.defaultKmsKey(region.name());
         task.tags.putAll(params.tagSpecification("import-snapshot-task"));
         task.pollsLeft = state.settings.importPolls();
         start(task);
@@ -60,6 +76,12 @@ final class FakeEc2Imports {
         }
         if (injected == ImportFailure.ERROR) {
             task.failure = "ClientError: Disk validation failed [Unsupported VHD Footer]";
+        }
+    }
+
+    /** The task gets to the disk: it reads the object now, not when it was started (a deleted object fails it). */
+    private void read(AwsState.TaskEntry task) {
+        if (task.volume != null || task.failure != null) {
             return;
         }
         byte[] file;
@@ -113,7 +135,28 @@ final class FakeEc2Imports {
         return task;
     }
 
+    /**
+     * Tasks run on AWS's side without anyone polling them: one older than the fake's import task time has run to
+     * its end, whether or not its client is still there. Called before every EC2 request and every inspection.
+     */
+    void tick() {
+        for (AwsState.TaskEntry task : state.tasks.values()) {
+            if (task.status.equals("active") && !faults.importsHeld()
+                    && !state.now().isBefore(task.startedAt.plus(state.settings.lag().importTaskTime()))) {
+                while (task.status.equals("active")) {
+                    polled(state.region(task.region), task);
+                }
+            }
+        }
+    }
+
     private void polled(AwsState.RegionState region, AwsState.TaskEntry task) {
+        if (task.status.equals("active") && faults.importsHeld()) {
+            return;
+        }
+        if (task.status.equals("active")) {
+            read(task);
+        }
         switch (task.status) {
             case "deleting" -> {
                 task.status = "deleted";
@@ -137,8 +180,10 @@ final class FakeEc2Imports {
     }
 
     private void complete(AwsState.RegionState region, AwsState.TaskEntry task) {
-        AwsState.SnapshotEntry snapshot = new AwsState.SnapshotEntry(region.name(), AwsState.newId("snap"), "import",
-                state.now());
+        AwsState.SnapshotEntry snapshot = state.fresh(new AwsState.SnapshotEntry(region.name(), AwsState.newId("snap"),
+                "import", state.now()));
+        snapshot.encrypted = task.encrypted;
+        snapshot.kmsKeyId = task.kmsKeyId;
         snapshot.description = "Created by AWS-VMImport service for " + task.id;
         snapshot.volumeSize = task.volume.sizeGiB();
         snapshot.blocks.putAll(task.volume.blocks());
@@ -162,7 +207,7 @@ final class FakeEc2Imports {
                 .leaf("format", task.format).leaf("progress", task.progress).leaf("snapshotId", task.snapshotId)
                 .leaf("status", task.status).leaf("statusMessage", task.statusMessage)
                 .open("userBucket").leaf("s3Bucket", task.bucket).leaf("s3Key", task.key).close()
-                .leaf("encrypted", false).close().tagSet(task.tags);
+                .leaf("encrypted", task.encrypted).leaf("kmsKeyId", task.kmsKeyId).close().tagSet(task.tags);
         return inList ? xml.close() : xml;
     }
 }

@@ -30,6 +30,8 @@ final class FakeEc2Sharing {
             case "GetImageBlockPublicAccessState", "EnableImageBlockPublicAccess", "DisableImageBlockPublicAccess" ->
                     blockPublicAccess(request);
             case "CopyImage" -> copyImage(request);
+            case "GetEbsEncryptionByDefault", "EnableEbsEncryptionByDefault", "DisableEbsEncryptionByDefault" ->
+                    encryptionByDefault(request);
             default -> throw AwsError.client("InvalidAction",
                     "The action " + request.action() + " is not valid for this web service.");
         };
@@ -196,6 +198,16 @@ final class FakeEc2Sharing {
         return xml.finish();
     }
 
+    /** EBS encryption by default: a region's account setting that encrypts every new snapshot and copy. */
+    private String encryptionByDefault(Ec2Request request) {
+        AwsState.RegionState region = request.region();
+        if (!request.action().startsWith("Get")) {
+            region.encryptionByDefault = request.action().startsWith("Enable");
+        }
+        return Xml.response(request.action()).leaf("ebsEncryptionByDefault", region.encryptionByDefault)
+                .leaf("sseType", "sse-ebs").finish();
+    }
+
     private String copyImage(Ec2Request request) {
         QueryParams params = request.params();
         AwsState.RegionState region = request.region();
@@ -219,7 +231,8 @@ final class FakeEc2Sharing {
                     ? "You have exceeded the number of concurrent AMI copy requests (injected fault)"
                     : "Injected CopyImage failure into " + region.name());
         }
-        AwsState.ImageEntry copy = new AwsState.ImageEntry(region.name(), AwsState.newId("ami"), state.now());
+        AwsState.ImageEntry copy = state.fresh(new AwsState.ImageEntry(region.name(), AwsState.newId("ami"),
+                state.now()));
         copy.name = name;
         copy.description = params.get("Description");
         copy.architecture = source.architecture;
@@ -232,12 +245,21 @@ final class FakeEc2Sharing {
         copy.sourceImageId = source.id;
         copy.sourceRegion = sourceRegion.name();
         boolean encrypted = params.flag("Encrypted");
+        String kmsKey = params.get("KmsKeyId");
+        if (kmsKey != null && !encrypted) {
+            throw AwsError.client("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted"
+                    + " to be set.");
+        }
         for (Image.BlockDevice device : source.blockDevices) {
             AwsState.SnapshotEntry original = sourceRegion.snapshots.get(device.snapshotId());
-            AwsState.SnapshotEntry snapshot = new AwsState.SnapshotEntry(region.name(), AwsState.newId("snap"), "copy",
-                    state.now());
+            AwsState.SnapshotEntry snapshot = state.fresh(new AwsState.SnapshotEntry(region.name(),
+                    AwsState.newId("snap"), "copy", state.now()));
             snapshot.volumeSize = original == null ? device.volumeSize() : original.volumeSize;
-            snapshot.encrypted = encrypted || device.encrypted();
+            // a copy is encrypted when asked, when its source is, or when the region encrypts every new volume
+            snapshot.encrypted = encrypted || device.encrypted() || region.encryptionByDefault;
+            if (snapshot.encrypted) {
+                snapshot.kmsKeyId = kmsKey != null ? kmsKey : AwsState.defaultKmsKey(region.name());
+            }
             snapshot.description = "Copied for DestinationAmi " + copy.id + " from SourceAmi " + source.id
                     + " for SourceSnapshot " + device.snapshotId() + ". Task created on " + FakeEc2.time(state.now()) + ".";
             if (original != null) {

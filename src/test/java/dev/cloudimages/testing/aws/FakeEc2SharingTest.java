@@ -28,7 +28,8 @@ class FakeEc2SharingTest {
 
     @BeforeEach
     void start() {
-        aws = FakeAws.start();
+        // AWS's lag is pinned by FakeLagTest; here each request sees what the one before it made
+        aws = FakeAws.start(FakeAwsSettings.defaults().withLag(FakeAwsSettings.Lag.NONE));
         ireland = FakeAwsClients.ec2(aws, "eu-west-1");
         oregon = FakeAwsClients.ec2(aws, "us-west-2");
     }

@@ -34,10 +34,11 @@ class FakeImportTest {
 
     @BeforeEach
     void start() {
-        aws = FakeAws.start();
+        // AWS's lag is pinned by FakeLagTest; here each request sees what the one before it made
+        aws = FakeAws.start(FakeAwsSettings.defaults().withLag(FakeAwsSettings.Lag.NONE));
         ec2 = FakeAwsClients.ec2(aws, "us-east-1");
         s3 = FakeAwsClients.s3(aws, "us-east-1");
-        s3.createBucket(request -> request.bucket("images"));
+        s3.createBucket(request -> request.bucket("cloudimages-test-uploads"));
     }
 
     @AfterEach
@@ -58,12 +59,12 @@ class FakeImportTest {
     }
 
     private void upload(String key, byte[] data) {
-        s3.putObject(request -> request.bucket("images").key(key), RequestBody.fromBytes(data));
+        s3.putObject(request -> request.bucket("cloudimages-test-uploads").key(key), RequestBody.fromBytes(data));
     }
 
     private ImportSnapshotResponse importSnapshot(String key, String format, String token) {
         return ec2.importSnapshot(request -> request.description("alpine").clientToken(token)
-                .diskContainer(disk -> disk.format(format).userBucket(bucket -> bucket.s3Bucket("images").s3Key(key)))
+                .diskContainer(disk -> disk.format(format).userBucket(bucket -> bucket.s3Bucket("cloudimages-test-uploads").s3Key(key)))
                 .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.IMPORT_SNAPSHOT_TASK)
                         .tags(tag -> tag.key("Name").value(key)).build()));
     }
@@ -94,8 +95,8 @@ class FakeImportTest {
     void importsARawDiskOverPollsIntoACompletedSnapshot() {
         byte[] disk = disk();
         upload("disk.raw", disk);
-        assertEquals(Set.of("images"), aws.buckets());
-        assertEquals(List.of("disk.raw"), aws.objects("images"));
+        assertEquals(Set.of("cloudimages-test-uploads"), aws.buckets());
+        assertEquals(List.of("disk.raw"), aws.objects("cloudimages-test-uploads"));
         assertTrue(aws.bytesReceived("s3") >= disk.length, "s3 bytes " + aws.bytesReceived("s3"));
         ImportSnapshotResponse started = importSnapshot("disk.raw", "RAW", "token-1");
         assertTrue(started.importTaskId().matches("import-snap-[0-9a-f]{17}"), started.importTaskId());

@@ -73,6 +73,10 @@ final class FakeS3 implements AutoCloseable {
         }
     }
 
+    void createBucket(String bucket) {
+        store.createContainer(bucket);
+    }
+
     List<String> buckets() {
         return store.list().buckets().stream().map(Bucket::name).toList();
     }

@@ -16,6 +16,9 @@ final class Faults {
     private final Set<String> authFailures = new HashSet<>();
     private final Map<String, Remaining> copyFailures = new HashMap<>();
     private Remaining registerFailure;
+    private final Map<String, Remaining> bareStatuses = new HashMap<>();
+    private int registerTagDrops;
+    private boolean importsHeld;
     private int blockFailures;
     private int copyResourceLimits;
     private ImportFailure importFailure;
@@ -50,6 +53,43 @@ final class Faults {
         registerFailure = new Remaining(code, times);
     }
 
+    /** The next {@code times} requests for the action answer this HTTP status with no body at all (a proxy's 502). */
+    synchronized void bareStatus(String action, int status, int times) {
+        bareStatuses.put(action, new Remaining(Integer.toString(status), times));
+    }
+
+    /** The next {@code times} RegisterImage requests make the AMI without the tags they asked for. */
+    synchronized void dropRegisterTags(int times) {
+        registerTagDrops = times;
+    }
+
+    /** The bare status the next request for the action answers, or 0. */
+    synchronized int takeBareStatus(String action) {
+        Remaining remaining = bareStatuses.get(action);
+        if (remaining == null || remaining.times() <= 0) {
+            return 0;
+        }
+        bareStatuses.put(action, new Remaining(remaining.code(), remaining.times() - 1));
+        return Integer.parseInt(remaining.code());
+    }
+
+    /** While held, active import tasks make no progress (a slow conversion), polled or not. */
+    synchronized void holdImports(boolean held) {
+        importsHeld = held;
+    }
+
+    synchronized boolean importsHeld() {
+        return importsHeld;
+    }
+
+    synchronized boolean takeRegisterTagDrop() {
+        if (registerTagDrops <= 0) {
+            return false;
+        }
+        registerTagDrops--;
+        return true;
+    }
+
     synchronized void resourceLimitOnCopy(int times) {
         copyResourceLimits = times;
     }
@@ -59,6 +99,9 @@ final class Faults {
         authFailures.clear();
         copyFailures.clear();
         registerFailure = null;
+        bareStatuses.clear();
+        registerTagDrops = 0;
+        importsHeld = false;
         blockFailures = 0;
         copyResourceLimits = 0;
         importFailure = null;
