@@ -157,11 +157,15 @@ final class GcpSession implements AutoCloseable {
         if (storage == null) {
             // the JSON/HTTP transport: resumable uploads with checksums, no gRPC
             StorageOptions.Builder options = StorageOptions.http().setProjectId(project).setCredentials(credentials);
-            firstSet(env, "STORAGE_EMULATOR_HOST").map(h -> h.contains("://") ? h : "http://" + h)
-                    .ifPresent(options::setHost);
+            storageHost().ifPresent(options::setHost);
             storage = options.build().getService();
         }
         return storage;
+    }
+
+    /** STORAGE_EMULATOR_HOST, the Cloud Storage endpoint of the emulator or fake to use instead of Google's. */
+    Optional<String> storageHost() {
+        return firstSet(env, "STORAGE_EMULATOR_HOST").map(h -> h.contains("://") ? h : "http://" + h);
     }
 
     @Override
