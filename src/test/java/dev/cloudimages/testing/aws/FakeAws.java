@@ -156,6 +156,11 @@ public final class FakeAws implements AutoCloseable {
         faults.resourceLimitOnCopy(times);
     }
 
+    /** S3 ListObjects answers at most this many keys a page. */
+    public void s3ListPageSize(int keys) {
+        s3.listPageSize(keys);
+    }
+
     public void clearFaults() {
         faults.clear();
     }
