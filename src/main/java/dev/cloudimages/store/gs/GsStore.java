@@ -92,7 +92,8 @@ final class GsStore implements ArtifactStore {
             for (Blob blob : storage.list(bucket, Storage.BlobListOption.prefix(base + namePrefix),
                     Storage.BlobListOption.currentDirectory()).iterateAll()) {
                 String name = blob.getName().substring(base.length());
-                if (!blob.isDirectory() && !name.startsWith(".")) {
+                // the prefix is checked here too: a listing is only as good as the service's prefix matching
+                if (!blob.isDirectory() && name.startsWith(namePrefix) && !name.startsWith(".")) {
                     names.add(name);
                 }
             }
@@ -174,6 +175,9 @@ final class GsStore implements ArtifactStore {
             generation = Long.parseLong(expected);
         } catch (NumberFormatException e) {
             return false; // not a generation of this store: whatever it was, it is not what is there
+        }
+        if (generation <= 0) {
+            return false; // ifGenerationMatch=0 would mean "absent": no object has generation 0
         }
         return conditional(BlobInfo.newBuilder(BlobId.of(bucket, key(name), generation)).build(), "replacing " + name,
                 content, Storage.BlobWriteOption.generationMatch());

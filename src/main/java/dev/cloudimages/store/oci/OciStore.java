@@ -119,7 +119,8 @@ public final class OciStore implements ArtifactStore {
                         .build()).getListObjects();
                 for (ObjectSummary object : page.getObjects()) {
                     String name = object.getName().substring(base.length());
-                    if (!name.startsWith(".")) {
+                    // the prefix is checked here too: a listing is only as good as the service's prefix matching
+                    if (name.startsWith(namePrefix) && !name.startsWith(".")) {
                         names.add(name);
                     }
                 }
@@ -186,7 +187,7 @@ public final class OciStore implements ArtifactStore {
 
     @Override
     public void upload(Path file, String name, TransferListener listener) {
-        String temporary = key(ObjectNames.temporary(name));
+        String temporary = temporaryKey(name);
         long size;
         try {
             size = Files.size(file);
@@ -295,5 +296,11 @@ public final class OciStore implements ArtifactStore {
 
     private String key(String name) {
         return ObjectNames.under(prefix, name);
+    }
+
+    /** Where an upload of {@code name} goes first: a hidden name beside it (names never start with a dot). */
+    private String temporaryKey(String name) {
+        String temporary = ObjectNames.temporary(name);
+        return prefix.isEmpty() ? temporary : prefix + "/" + temporary;
     }
 }

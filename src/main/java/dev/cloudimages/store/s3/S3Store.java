@@ -106,7 +106,8 @@ public final class S3Store implements ArtifactStore {
             for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(base + namePrefix)
                     .delimiter("/")).contents()) {
                 String name = object.key().substring(base.length());
-                if (!name.startsWith(".")) {
+                // the prefix is checked here too: a listing is only as good as the service's prefix matching
+                if (name.startsWith(namePrefix) && !name.startsWith(".")) {
                     names.add(name);
                 }
             }
@@ -167,7 +168,7 @@ public final class S3Store implements ArtifactStore {
 
     @Override
     public void upload(Path file, String name, TransferListener listener) {
-        String temporary = key(ObjectNames.temporary(name));
+        String temporary = temporaryKey(name);
         long size;
         try {
             size = Files.size(file);
@@ -269,5 +270,11 @@ public final class S3Store implements ArtifactStore {
 
     private String key(String name) {
         return ObjectNames.under(prefix, name);
+    }
+
+    /** Where an upload of {@code name} goes first: a hidden name beside it (names never start with a dot). */
+    private String temporaryKey(String name) {
+        String temporary = ObjectNames.temporary(name);
+        return prefix.isEmpty() ? temporary : prefix + "/" + temporary;
     }
 }

@@ -127,6 +127,15 @@ final class FakeS3 implements AutoCloseable {
         public PutObjectResponse putBlob(PutObjectRequest request, InputStream data) {
             synchronized (writes) {
                 HeadObjectResponse current = delegate().blobMetadataIfPresent(request.bucket(), request.key());
+                if (request.ifNoneMatch() != null || request.ifMatch() != null) {
+                    // the body is read before any answer, as S3 does: a 412 sent while the client still
+                    // writes leaves the connection's unread bytes in the way of the next request
+                    try {
+                        data = new java.io.ByteArrayInputStream(data.readAllBytes());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
                 if ("*".equals(request.ifNoneMatch()) && current != null) {
                     throw new S3ProxyException(S3ErrorCode.PRECONDITION_FAILED);
                 }
