@@ -29,8 +29,9 @@ public final class GcpStoreAccess {
         return new GcpStoreAccess(GcpSession.open(env));
     }
 
+    /** The session's Storage client, with few retries (see {@link GcpSession#storageForSmallRequests()}). */
     public Storage storage() {
-        return session.storage();
+        return session.storageForSmallRequests();
     }
 
     /** Where Cloud Storage requests go. */

@@ -39,7 +39,7 @@ public final class FakeGcp implements AutoCloseable {
     public static final String BUCKET = "cloudimages-fake-uploads";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What can be made to go wrong, and where ("images.insert", "images.setIamPolicy", "upload"). */
+    /** What can be made to go wrong, and where ("images.insert", "images.setIamPolicy", "upload", "storage"). */
     public enum Fault { OPERATION_FAILS, QUOTA_EXCEEDED, PERMISSION_DENIED, UPLOAD_INTERRUPTED, POLICY_CHANGED_MEANWHILE }
 
     /** One request as it arrived, for assertions. */

@@ -75,6 +75,11 @@ final class FakeStorage {
     synchronized void serve(HttpExchange exchange, String path, Map<String, String> query, byte[] body)
             throws IOException {
         String method = exchange.getRequestMethod();
+        if (gcp.takeFault("storage", FakeGcp.Fault.PERMISSION_DENIED) != null) {
+            error(exchange, 403, "builder@" + FakeGcp.PROJECT + ".iam.gserviceaccount.com does not have"
+                    + " storage.objects.list access to the Google Cloud Storage bucket.", "forbidden");
+            return;
+        }
         if (path.startsWith("/upload/")) {
             String bucket = path.substring("/upload/storage/v1/b/".length()).split("/")[0];
             if (!bucket.equals(FakeGcp.BUCKET)) {
