@@ -77,7 +77,7 @@ final class FakeObjectStorage {
                 byte[] data = bucket.get(name);
                 exchange.getResponseHeaders().add("Content-Length", data == null ? "0" : Long.toString(data.length));
                 if (data != null) {
-                    exchange.getResponseHeaders().add("ETag", oci.etags.get(bucketKey + "/" + name));
+                    exchange.getResponseHeaders().add("ETag", etag(bucketKey + "/" + name));
                 }
                 exchange.sendResponseHeaders(data == null ? 404 : 200, -1);
             }
@@ -196,13 +196,18 @@ final class FakeObjectStorage {
     private String preconditionFailure(HttpExchange exchange, String key, boolean exists) {
         String noneMatch = exchange.getRequestHeaders().getFirst("if-none-match");
         String match = exchange.getRequestHeaders().getFirst("if-match");
-        if (noneMatch != null && (noneMatch.equals("*") ? exists : noneMatch.equals(oci.etags.get(key)))) {
+        if (noneMatch != null && (noneMatch.equals("*") ? exists : exists && noneMatch.equals(etag(key)))) {
             return "IfNoneMatchFailed";
         }
-        if (match != null && (!exists || !match.equals(oci.etags.get(key)))) {
+        if (match != null && (!exists || !match.equals(etag(key)))) {
             return "IfMatchFailed";
         }
         return null;
+    }
+
+    /** The ETag of an existing object; objects the fake's Core makes (exports) get theirs when first asked. */
+    private String etag(String key) {
+        return oci.etags.computeIfAbsent(key, k -> UUID.randomUUID().toString());
     }
 
     /** Writes a new version; the caller holds the bucket's lock. */
@@ -219,7 +224,7 @@ final class FakeObjectStorage {
         String etag;
         synchronized (bucket) {
             data = bucket.get(name);
-            etag = oci.etags.get(bucketKey + "/" + name);
+            etag = data == null ? null : etag(bucketKey + "/" + name);
         }
         if (data == null) {
             reply(exchange, 404, error("ObjectNotFound", "The object '" + name + "' does not exist in bucket '"
@@ -284,8 +289,8 @@ final class FakeObjectStorage {
                 reply(exchange, 404, error("ObjectNotFound", "The object '" + source + "' does not exist"));
                 return;
             }
-            String sourceEtag = oci.etags.get(bucketKey + "/" + source);
-            String targetEtag = oci.etags.get(bucketKey + "/" + target);
+            String sourceEtag = etag(bucketKey + "/" + source);
+            String targetEtag = bucket.containsKey(target) ? etag(bucketKey + "/" + target) : null;
             if ((details.hasNonNull("srcObjIfMatchETag") && !details.get("srcObjIfMatchETag").asText().equals(sourceEtag))
                     || (details.hasNonNull("newObjIfMatchETag")
                     && !details.get("newObjIfMatchETag").asText().equals(targetEtag))) {
