@@ -121,6 +121,9 @@ class ArtifactStoreContractTest {
         assertTrue(seen.stream().allMatch(n -> n.equals("earlier.yaml")), seen.toString());
         assertEquals(List.of("alpine.qcow2", "earlier.yaml"), store.list(""));
         assertEquals(List.of(), store.list("."), "temporary names are never listed");
+        assertTrue(fakes.rawNames(scheme).stream().noneMatch(n -> n.endsWith(".part")), "and none is left behind: "
+                + fakes.rawNames(scheme));
+        assertEquals(0, fakes.openUploads(scheme), "no upload is left open");
     }
 
     @ParameterizedTest

@@ -81,6 +81,31 @@ final class StoreFakes implements AutoCloseable {
         };
     }
 
+    /** Every object name the scheme's fake holds, as the service would list them raw (temporaries too). */
+    List<String> rawNames(String scheme) {
+        return switch (scheme) {
+            case "s3" -> aws.objects(S3_BUCKET);
+            case "gs" -> gcp.objects();
+            case "oci" -> List.copyOf(oci.objects(OCI_REGION).keySet());
+            default -> {
+                try (var files = Files.walk(dir.resolve("file"))) {
+                    yield files.map(Path::toString).toList();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
+    /** Uploads started and neither finished nor aborted. */
+    int openUploads(String scheme) {
+        return switch (scheme) {
+            case "gs" -> gcp.openUploads();
+            case "oci" -> oci.openUploads();
+            default -> 0;
+        };
+    }
+
     @Override
     public void close() {
         aws.close();

@@ -215,7 +215,7 @@ public final class S3Store implements ArtifactStore {
             return true;
         } catch (SdkException e) {
             if (S3Failures.lostCondition(e)) {
-                return false;
+                return landed(name, content);
             }
             throw failures.of("creating " + name, e);
         }
@@ -223,16 +223,30 @@ public final class S3Store implements ArtifactStore {
 
     @Override
     public boolean replaceIfUnchanged(String name, String expected, byte[] content) {
+        // a version already stale is known from a HEAD, without sending the content; the conditional
+        // PutObject below stays the authority for the race between the HEAD and the write
+        if (!stat(name).map(StoredObject::version).filter(expected::equals).isPresent()) {
+            return false;
+        }
         try {
             s3.putObject(b -> b.bucket(bucket).key(key(name)).ifMatch(expected), RequestBody.fromBytes(content));
             return true;
         } catch (SdkException e) {
             // 404: the object went away meanwhile, which is a change too
             if (S3Failures.lostCondition(e) || AwsStoreAccess.code(e).equals("NoSuchKey")) {
-                return false;
+                return landed(name, content);
             }
             throw failures.of("replacing " + name, e);
         }
+    }
+
+    /**
+     * After a 412: did an earlier attempt of this very request land, its answer lost and the SDK's
+     * retry then refused? Then the object holds exactly this content (leases carry a random token,
+     * so no other machine writes the same bytes), and the write did happen.
+     */
+    private boolean landed(String name, byte[] content) {
+        return read(name).map(stored -> java.util.Arrays.equals(stored, content)).orElse(false);
     }
 
     @Override
