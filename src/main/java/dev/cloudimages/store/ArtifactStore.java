@@ -11,7 +11,8 @@ import java.util.Optional;
  * steps and the plan see only this. Names are relative to the base and never contain "..".
  *
  * <p>Two promises every scheme keeps: an object is never half-visible under its final name
- * (uploads go to a temporary name, then the final name is published in one step), and
+ * (uploads go to a temporary name, then the final name is published in one step; on gs:// the
+ * resumable upload itself is that step, as Cloud Storage shows an object only when it is whole), and
  * {@link #createIfAbsent} is a real conditional write of the store, so two machines racing for
  * one name cannot both win.
  */

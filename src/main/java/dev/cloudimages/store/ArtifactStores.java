@@ -1,6 +1,9 @@
 package dev.cloudimages.store;
 
 import dev.cloudimages.store.file.FileStore;
+import dev.cloudimages.store.gs.GsStores;
+import dev.cloudimages.store.oci.OciStores;
+import dev.cloudimages.store.s3.S3Stores;
 import dev.cloudimages.support.BuildException;
 
 import java.nio.file.Path;
@@ -27,7 +30,8 @@ public final class ArtifactStores {
 
     /** The schemes this version ships. */
     public static ArtifactStores shipped(Map<String, String> env) {
-        return new ArtifactStores(Map.of("file", ArtifactStores::file), env);
+        return new ArtifactStores(Map.of("file", ArtifactStores::file, "s3", S3Stores::open, "gs", GsStores::open,
+                "oci", OciStores::open), env);
     }
 
     public ArtifactStore open(StoreUrl url) {

@@ -176,7 +176,7 @@ final class AwsSession {
     }
 
     /** The SDK's own endpoint variables, read from the environment the CLI was given. */
-    private Optional<URI> endpoint(String serviceId) {
+    Optional<URI> endpoint(String serviceId) {
         if ("true".equalsIgnoreCase(env.getOrDefault("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", ""))) {
             return Optional.empty();
         }

@@ -171,6 +171,11 @@ public final class FakeAws implements AutoCloseable {
         faults.dropRegisterTags(1);
     }
 
+    /** S3 ListObjects answers at most this many keys a page. */
+    public void s3ListPageSize(int keys) {
+        s3.listPageSize(keys);
+    }
+
     public void clearFaults() {
         faults.clear();
     }

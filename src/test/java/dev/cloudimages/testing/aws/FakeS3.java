@@ -7,7 +7,9 @@ import java.net.URI;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.gaul.s3proxy.S3ErrorCode;
 import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.S3ProxyException;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
@@ -15,14 +17,28 @@ import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
-/** S3 for the fake: s3proxy in-process on 127.0.0.1 with an in-memory blob store that counts the bytes stored. */
+/**
+ * S3 for the fake: s3proxy in-process on 127.0.0.1 with an in-memory blob store that counts the bytes stored and
+ * makes conditional writes real: s3proxy checks If-Match by reading the object and then writing it, two steps
+ * another request can come between; here every write of a key is serialised and PutObject's If-None-Match and
+ * If-Match are checked again inside the same lock, answering 412 PreconditionFailed as S3 does.
+ */
 final class FakeS3 implements AutoCloseable {
     /**
      * s3proxy and its shaded Jetty at WARNING: unconfigured, the JBoss LogManager lets debug through, and Jetty's
@@ -36,15 +52,15 @@ final class FakeS3 implements AutoCloseable {
     }
 
     private final S3Proxy proxy;
-    private final BlobStore store;
+    private final CountingBlobStore store;
 
-    private FakeS3(S3Proxy proxy, BlobStore store) {
+    private FakeS3(S3Proxy proxy, CountingBlobStore store) {
         this.proxy = proxy;
         this.store = store;
     }
 
     static FakeS3 start(String accessKeyId, String secretAccessKey, AwsState state) {
-        BlobStore store = new CountingBlobStore(new TransientNio2BlobStore(), state);
+        CountingBlobStore store = new CountingBlobStore(new TransientNio2BlobStore(), state);
         S3Proxy proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V4, accessKeyId, secretAccessKey)
                 .ignoreUnknownHeaders(true).build();
@@ -85,6 +101,11 @@ final class FakeS3 implements AutoCloseable {
         return store.list(bucket).contents().stream().map(S3Object::key).sorted().toList();
     }
 
+    /** ListObjects pages hold at most this many keys (S3 may answer fewer than max-keys), so paging is exercised. */
+    void listPageSize(int keys) {
+        store.pageSize = keys;
+    }
+
     @Override
     public void close() {
         try {
@@ -103,9 +124,68 @@ final class FakeS3 implements AutoCloseable {
             this.state = state;
         }
 
+        private final Object writes = new Object();
+        private volatile int pageSize = 1000;
+
         @Override
         public PutObjectResponse putBlob(PutObjectRequest request, InputStream data) {
-            return delegate().putBlob(request, counted(data));
+            synchronized (writes) {
+                HeadObjectResponse current = delegate().blobMetadataIfPresent(request.bucket(), request.key());
+                if (request.ifNoneMatch() != null || request.ifMatch() != null) {
+                    // the body is read before any answer, as S3 does: a 412 sent while the client still
+                    // writes leaves the connection's unread bytes in the way of the next request
+                    try {
+                        data = new java.io.ByteArrayInputStream(data.readAllBytes());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                if ("*".equals(request.ifNoneMatch()) && current != null) {
+                    throw new S3ProxyException(S3ErrorCode.PRECONDITION_FAILED);
+                }
+                if (request.ifMatch() != null) {
+                    if (current == null) {
+                        throw new S3ProxyException(S3ErrorCode.NO_SUCH_KEY);
+                    }
+                    if (!unquoted(request.ifMatch()).equals(unquoted(current.eTag()))) {
+                        throw new S3ProxyException(S3ErrorCode.PRECONDITION_FAILED);
+                    }
+                }
+                // the conditions were checked here, atomically: the store below writes unconditionally
+                return delegate().putBlob(request.toBuilder().ifMatch(null).ifNoneMatch(null).build(), counted(data));
+            }
+        }
+
+        @Override
+        public CopyObjectResponse copyBlob(CopyObjectRequest request) {
+            synchronized (writes) {
+                return delegate().copyBlob(request);
+            }
+        }
+
+        @Override
+        public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
+            synchronized (writes) {
+                return delegate().removeBlob(request);
+            }
+        }
+
+        @Override
+        public CompleteMultipartUploadResponse completeMultipartUpload(MultipartUpload upload,
+                                                                       CompleteMultipartUploadRequest request) {
+            synchronized (writes) {
+                return delegate().completeMultipartUpload(upload, request);
+            }
+        }
+
+        @Override
+        public ListObjectsV2Response list(ListObjectsV2Request request) {
+            int asked = request.maxKeys() == null ? 1000 : request.maxKeys();
+            return delegate().list(request.toBuilder().maxKeys(Math.min(asked, pageSize)).build());
+        }
+
+        private static String unquoted(String etag) {
+            return etag == null ? "" : etag.replace("\"", "");
         }
 
         @Override

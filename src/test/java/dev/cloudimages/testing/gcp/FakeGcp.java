@@ -39,7 +39,7 @@ public final class FakeGcp implements AutoCloseable {
     public static final String BUCKET = "cloudimages-fake-uploads";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What can be made to go wrong, and where ("images.insert", "images.setIamPolicy", "upload"). */
+    /** What can be made to go wrong, and where ("images.insert", "images.setIamPolicy", "upload", "storage"). */
     public enum Fault { OPERATION_FAILS, QUOTA_EXCEEDED, PERMISSION_DENIED, UPLOAD_INTERRUPTED, POLICY_CHANGED_MEANWHILE }
 
     /** One request as it arrived, for assertions. */
@@ -144,6 +144,11 @@ public final class FakeGcp implements AutoCloseable {
         return storage.objects();
     }
 
+    /** Object listings answer at most this many entries a page, so paging is exercised. */
+    public void listPageSize(int items) {
+        storage.pageSize(items);
+    }
+
     /** Resumable upload sessions started and not finished. */
     public int openUploads() {
         return storage.openUploads();
@@ -171,7 +176,8 @@ public final class FakeGcp implements AutoCloseable {
             }
             if (path.startsWith("/compute/v1/projects/")) {
                 compute.serve(exchange, path.substring("/compute/v1/projects/".length()), query(query), body);
-            } else if (path.startsWith("/upload/storage/v1/b/") || path.startsWith("/storage/v1/b/")) {
+            } else if (path.startsWith("/upload/storage/v1/b/") || path.startsWith("/storage/v1/b/")
+                    || path.startsWith("/download/storage/v1/b/")) {
                 storage.serve(exchange, path, query(query), body);
             } else {
                 error(exchange, 404, "no such API: " + path, "notFound");

@@ -1,11 +1,13 @@
 package dev.cloudimages.testing.gcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -28,20 +30,27 @@ import static dev.cloudimages.testing.gcp.FakeGcp.reply;
 /**
  * The Cloud Storage JSON API for one bucket ({@link FakeGcp#BUCKET}): resumable upload sessions
  * (chunks in order, 308 with the persisted Range, the object made when the last byte arrives and
- * refused if its CRC32C or MD5 differs from what the session's metadata said), object get and delete.
+ * refused if its CRC32C or MD5 differs from what the session's metadata said), object metadata,
+ * media reads (alt=media, a generation, a Range), listing by prefix and delimiter in pages, and
+ * delete. Every object version gets a new generation; ifGenerationMatch (0: absent) is checked when
+ * a session starts and again, under the same lock as every write, when its object is made, and
+ * answers 412 conditionNotMet as Cloud Storage does.
  */
 final class FakeStorage {
 
     private static final Pattern RANGE = Pattern.compile("bytes (\\*|(\\d+)-(\\d+))/(\\*|\\d+)");
+    private static final Pattern READ_RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
 
-    private record Session(String bucket, ObjectNode metadata, ByteArrayOutputStream data) {
+    private record Session(String bucket, ObjectNode metadata, Long ifGenerationMatch, ByteArrayOutputStream data) {
     }
 
     private final FakeGcp gcp;
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong generations = new AtomicLong(1_700_000_000_000_000L);
     private final Map<String, Session> sessions = new TreeMap<>();
     private final Map<String, byte[]> objects = new TreeMap<>();
     private final Map<String, ObjectNode> metadata = new TreeMap<>();
+    private int pageSize = 1000;
 
     FakeStorage(FakeGcp gcp) {
         this.gcp = gcp;
@@ -59,9 +68,18 @@ final class FakeStorage {
         return objects.get(bucket + "/" + name);
     }
 
+    synchronized void pageSize(int items) {
+        pageSize = items;
+    }
+
     synchronized void serve(HttpExchange exchange, String path, Map<String, String> query, byte[] body)
             throws IOException {
         String method = exchange.getRequestMethod();
+        if (gcp.takeFault("storage", FakeGcp.Fault.PERMISSION_DENIED) != null) {
+            error(exchange, 403, "builder@" + FakeGcp.PROJECT + ".iam.gserviceaccount.com does not have"
+                    + " storage.objects.list access to the Google Cloud Storage bucket.", "forbidden");
+            return;
+        }
         if (path.startsWith("/upload/")) {
             String bucket = path.substring("/upload/storage/v1/b/".length()).split("/")[0];
             if (!bucket.equals(FakeGcp.BUCKET)) {
@@ -75,16 +93,112 @@ final class FakeStorage {
             }
             return;
         }
-        String[] parts = path.substring("/storage/v1/b/".length()).split("/o/", 2);
-        String key = parts[0] + "/" + (parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");
-        if (!objects.containsKey(key)) {
+        String rest = path.substring(path.indexOf("/storage/v1/b/") + "/storage/v1/b/".length());
+        String[] parts = rest.split("/o", 2);
+        String bucket = parts[0];
+        if (!bucket.equals(FakeGcp.BUCKET)) {
+            error(exchange, 404, "The specified bucket does not exist.", "notFound");
+            return;
+        }
+        if (parts.length > 1 && (parts[1].isEmpty() || parts[1].equals("/")) && method.equals("GET")) {
+            list(exchange, bucket, query);
+            return;
+        }
+        if (parts.length < 2 || !parts[1].startsWith("/")) {
+            error(exchange, 400, "the fake has no " + method + " " + path, "invalid");
+            return;
+        }
+        String key = bucket + "/" + URLDecoder.decode(parts[1].substring(1), StandardCharsets.UTF_8);
+        ObjectNode meta = metadata.get(key);
+        if (meta == null || (query.containsKey("generation")
+                && !query.get("generation").equals(meta.get("generation").asText()))) {
             error(exchange, 404, "No such object: " + key, "notFound");
+        } else if (!preconditionHolds(query, meta)) {
+            conditionNotMet(exchange);
         } else if (method.equals("DELETE")) {
             objects.remove(key);
             metadata.remove(key);
             exchange.sendResponseHeaders(204, -1);
+        } else if (method.equals("GET") && "media".equals(query.get("alt"))) {
+            media(exchange, objects.get(key), meta);
+        } else if (method.equals("GET")) {
+            reply(exchange, 200, meta);
         } else {
-            reply(exchange, 200, metadata.get(key));
+            error(exchange, 400, "the fake has no " + method + " " + path, "invalid");
+        }
+    }
+
+    private static boolean preconditionHolds(Map<String, String> query, ObjectNode meta) {
+        String expected = query.get("ifGenerationMatch");
+        if (expected == null) {
+            return true;
+        }
+        return meta == null ? expected.equals("0") : meta.get("generation").asText().equals(expected);
+    }
+
+    private static void conditionNotMet(HttpExchange exchange) throws IOException {
+        error(exchange, 412, "At least one of the pre-conditions you specified did not hold.", "conditionNotMet");
+    }
+
+    private void list(HttpExchange exchange, String bucket, Map<String, String> query) throws IOException {
+        String prefix = query.getOrDefault("prefix", "");
+        String delimiter = query.get("delimiter");
+        int max = Math.min(pageSize, Integer.parseInt(query.getOrDefault("maxResults", "1000")));
+        String after = query.get("pageToken");
+        ObjectNode page = JSON.createObjectNode().put("kind", "storage#objects");
+        ArrayNode items = JSON.createArrayNode();
+        ArrayNode prefixes = JSON.createArrayNode();
+        List<String> entries = new ArrayList<>();
+        for (String key : objects.keySet()) {
+            String name = key.substring(bucket.length() + 1);
+            if (!key.startsWith(bucket + "/") || !name.startsWith(prefix)) {
+                continue;
+            }
+            int cut = delimiter == null ? -1 : name.indexOf(delimiter, prefix.length());
+            String entry = cut < 0 ? name : name.substring(0, cut + delimiter.length());
+            if ((after == null || entry.compareTo(after) > 0) && !entries.contains(entry)) {
+                entries.add(entry);
+            }
+        }
+        for (String entry : entries.subList(0, Math.min(max, entries.size()))) {
+            if (delimiter != null && entry.endsWith(delimiter) && !objects.containsKey(bucket + "/" + entry)) {
+                prefixes.add(entry);
+            } else {
+                items.add(metadata.get(bucket + "/" + entry));
+            }
+        }
+        if (entries.size() > max) {
+            page.put("nextPageToken", entries.get(max - 1));
+        }
+        if (!items.isEmpty()) {
+            page.set("items", items);
+        }
+        if (!prefixes.isEmpty()) {
+            page.set("prefixes", prefixes);
+        }
+        reply(exchange, 200, page);
+    }
+
+    private static void media(HttpExchange exchange, byte[] data, ObjectNode meta) throws IOException {
+        String range = exchange.getRequestHeaders().getFirst("Range");
+        int first = 0;
+        int last = data.length - 1;
+        int status = 200;
+        Matcher matcher = range == null ? null : READ_RANGE.matcher(range.trim());
+        if (matcher != null && matcher.matches()) {
+            first = (int) Math.min(Long.parseLong(matcher.group(1)), data.length);
+            last = matcher.group(2).isEmpty() ? last : (int) Math.min(Long.parseLong(matcher.group(2)), last);
+            status = 206;
+            exchange.getResponseHeaders().set("Content-Range", "bytes " + first + "-" + last + "/" + data.length);
+        }
+        exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+        exchange.getResponseHeaders().set("x-goog-generation", meta.get("generation").asText());
+        exchange.getResponseHeaders().set("x-goog-hash", "crc32c=" + meta.get("crc32c").asText() + ",md5="
+                + meta.get("md5Hash").asText());
+        int length = Math.max(0, last - first + 1);
+        exchange.sendResponseHeaders(status, length == 0 ? -1 : length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(data, first, length);
         }
     }
 
@@ -94,8 +208,13 @@ final class FakeStorage {
         if (query.containsKey("name")) {
             meta.put("name", query.get("name"));
         }
+        if (!preconditionHolds(query, metadata.get(bucket + "/" + meta.path("name").asText()))) {
+            conditionNotMet(exchange);
+            return;
+        }
         String id = "upload-" + ids.incrementAndGet();
-        sessions.put(id, new Session(bucket, meta, new ByteArrayOutputStream()));
+        Long condition = query.containsKey("ifGenerationMatch") ? Long.valueOf(query.get("ifGenerationMatch")) : null;
+        sessions.put(id, new Session(bucket, meta, condition, new ByteArrayOutputStream()));
         exchange.getResponseHeaders().set("Location", gcp.endpoint() + "/upload/storage/v1/b/" + bucket
                 + "/o?uploadType=resumable&upload_id=" + id);
         exchange.getResponseHeaders().set("X-GUploader-UploadID", id);
@@ -160,12 +279,21 @@ final class FakeStorage {
             return;
         }
         String name = meta.path("name").asText();
+        String key = session.bucket() + "/" + name;
+        // checked again as the object is made: another upload may have finished since this one started
+        if (session.ifGenerationMatch() != null && !preconditionHolds(
+                Map.of("ifGenerationMatch", session.ifGenerationMatch().toString()), metadata.get(key))) {
+            conditionNotMet(exchange);
+            return;
+        }
+        long generation = generations.incrementAndGet();
         ObjectNode object = meta.deepCopy();
         object.put("kind", "storage#object").put("bucket", session.bucket()).put("name", name)
-                .put("id", session.bucket() + "/" + name + "/1").put("generation", "1").put("metageneration", "1")
-                .put("size", Long.toString(data.length)).put("crc32c", crc32c).put("md5Hash", md5);
-        objects.put(session.bucket() + "/" + name, data);
-        metadata.put(session.bucket() + "/" + name, object);
+                .put("id", key + "/" + generation).put("generation", Long.toString(generation))
+                .put("metageneration", "1").put("size", Long.toString(data.length)).put("crc32c", crc32c)
+                .put("md5Hash", md5);
+        objects.put(key, data);
+        metadata.put(key, object);
         reply(exchange, 200, object);
     }
 

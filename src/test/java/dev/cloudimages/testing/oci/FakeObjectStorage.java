@@ -1,6 +1,7 @@
 package dev.cloudimages.testing.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
@@ -9,10 +10,13 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,7 +24,13 @@ import static dev.cloudimages.testing.oci.FakeOci.JSON;
 import static dev.cloudimages.testing.oci.FakeOci.error;
 import static dev.cloudimages.testing.oci.FakeOci.reply;
 
-/** The Object Storage paths of {@link FakeOci}: /n/, multipart uploads (/u), objects (/o), PARs (/p). */
+/**
+ * The Object Storage paths of {@link FakeOci}: /n/, multipart uploads (/u), objects (/o: put, get,
+ * head, list in pages, delete), RenameObject, PARs (/p). Every write gives the object a new ETag;
+ * if-none-match: * and if-match: ETAG on PutObject and CommitMultipartUpload, and the ETag
+ * conditions of RenameObject, are checked under the bucket's lock together with the write and
+ * answer 412 IfNoneMatchFailed / IfMatchFailed as OCI does.
+ */
 final class FakeObjectStorage {
 
     private final FakeOci oci;
@@ -58,7 +68,7 @@ final class FakeObjectStorage {
                 reply(exchange, 200, upload);
             }
             case "u PUT name" -> uploadPart(exchange, query, body);
-            case "u POST name" -> commit(exchange, bucket, name, query, body);
+            case "u POST name" -> commit(exchange, bucket, bucketKey, name, query, body);
             case "u DELETE name" -> {
                 oci.uploads.remove(query.get("uploadId"));
                 reply(exchange, 204, null);
@@ -66,10 +76,31 @@ final class FakeObjectStorage {
             case "o HEAD name" -> {
                 byte[] data = bucket.get(name);
                 exchange.getResponseHeaders().add("Content-Length", data == null ? "0" : Long.toString(data.length));
+                if (data != null) {
+                    exchange.getResponseHeaders().add("ETag", etag(bucketKey + "/" + name));
+                }
                 exchange.sendResponseHeaders(data == null ? 404 : 200, -1);
             }
-            case "o DELETE name" -> reply(exchange, bucket.remove(name) == null ? 404 : 204,
-                    bucket.containsKey(name) ? null : error("ObjectNotFound", "The object '" + name + "' does not exist"));
+            case "o GET name" -> getObject(exchange, bucket, bucketKey, name);
+            case "o PUT name" -> putObject(exchange, bucket, bucketKey, name, body);
+            case "o GET" -> list(exchange, bucket, query);
+            case "actions POST name" -> {
+                if (!name.equals("renameObject")) {
+                    reply(exchange, 404, error("NotFound", "the fake has no action " + name));
+                } else {
+                    rename(exchange, bucket, bucketKey, JSON.readTree(body));
+                }
+            }
+            case "o DELETE name" -> {
+                boolean removed;
+                synchronized (bucket) {
+                    removed = bucket.remove(name) != null;
+                    oci.etags.remove(bucketKey + "/" + name);
+                }
+                reply(exchange, removed ? 204 : 404, removed ? null
+                        : error("ObjectNotFound", "The object '" + name + "' does not exist in bucket '"
+                        + FakeOci.BUCKET + "' with namespace '" + FakeOci.NAMESPACE + "'"));
+            }
             case "p POST" -> {
                 JsonNode details = FakeOci.JSON.readTree(body);
                 String id = UUID.randomUUID().toString();
@@ -120,8 +151,8 @@ final class FakeObjectStorage {
         reply(exchange, 200, null, Map.of("ETag", "etag-" + number + "-" + md5.hashCode(), "opc-content-md5", md5));
     }
 
-    private void commit(HttpExchange exchange, Map<String, byte[]> bucket, String name, Map<String, String> query,
-                        byte[] body) throws IOException {
+    private void commit(HttpExchange exchange, Map<String, byte[]> bucket, String bucketKey, String name,
+                        Map<String, String> query, byte[] body) throws IOException {
         Map<Integer, byte[]> parts = oci.uploads.remove(query.get("uploadId"));
         if (parts == null) {
             reply(exchange, 404, error("NoSuchUpload", "no such upload"));
@@ -137,9 +168,154 @@ final class FakeObjectStorage {
             }
             whole.write(data);
         }
-        bucket.put(name, whole.toByteArray());
-        reply(exchange, 200, null, Map.of("ETag", "etag-" + name.hashCode(), "opc-multipart-md5",
+        String etag;
+        synchronized (bucket) {
+            String failed = preconditionFailure(exchange, bucketKey + "/" + name, bucket.containsKey(name));
+            if (failed != null) {
+                reply(exchange, 412, error(failed, "the precondition of the request did not hold"));
+                return;
+            }
+            etag = store(bucket, bucketKey, name, whole.toByteArray());
+        }
+        reply(exchange, 200, null, Map.of("ETag", etag, "opc-multipart-md5",
                 Base64.getEncoder().encodeToString(md5(whole.toByteArray())) + "-" + parts.size()));
+    }
+
+    private void putObject(HttpExchange exchange, Map<String, byte[]> bucket, String bucketKey, String name,
+                           byte[] body) throws IOException {
+        String sentMd5 = exchange.getRequestHeaders().getFirst("Content-MD5");
+        String md5 = Base64.getEncoder().encodeToString(md5(body));
+        if (sentMd5 != null && !sentMd5.equals(md5)) {
+            reply(exchange, 400, error("InvalidDigest", "The Content-MD5 you specified did not match what was received"));
+            return;
+        }
+        String etag;
+        synchronized (bucket) {
+            String failed = preconditionFailure(exchange, bucketKey + "/" + name, bucket.containsKey(name));
+            if (failed != null) {
+                reply(exchange, 412, error(failed, "the precondition of the request did not hold"));
+                return;
+            }
+            etag = store(bucket, bucketKey, name, body);
+        }
+        reply(exchange, 200, null, Map.of("ETag", etag, "opc-content-md5", md5));
+    }
+
+    /** The error code when if-none-match or if-match does not hold for the object now, else null. */
+    private String preconditionFailure(HttpExchange exchange, String key, boolean exists) {
+        String noneMatch = exchange.getRequestHeaders().getFirst("if-none-match");
+        String match = exchange.getRequestHeaders().getFirst("if-match");
+        if (noneMatch != null && (noneMatch.equals("*") ? exists : exists && noneMatch.equals(etag(key)))) {
+            return "IfNoneMatchFailed";
+        }
+        if (match != null && (!exists || !match.equals(etag(key)))) {
+            return "IfMatchFailed";
+        }
+        return null;
+    }
+
+    /** The ETag of an existing object; objects the fake's Core makes (exports) get theirs when first asked. */
+    private String etag(String key) {
+        return oci.etags.computeIfAbsent(key, k -> UUID.randomUUID().toString());
+    }
+
+    /** Writes a new version; the caller holds the bucket's lock. */
+    private String store(Map<String, byte[]> bucket, String bucketKey, String name, byte[] data) {
+        String etag = UUID.randomUUID().toString();
+        bucket.put(name, data);
+        oci.etags.put(bucketKey + "/" + name, etag);
+        return etag;
+    }
+
+    private void getObject(HttpExchange exchange, Map<String, byte[]> bucket, String bucketKey, String name)
+            throws IOException {
+        byte[] data;
+        String etag;
+        synchronized (bucket) {
+            data = bucket.get(name);
+            etag = data == null ? null : etag(bucketKey + "/" + name);
+        }
+        if (data == null) {
+            reply(exchange, 404, error("ObjectNotFound", "The object '" + name + "' does not exist in bucket '"
+                    + FakeOci.BUCKET + "' with namespace '" + FakeOci.NAMESPACE + "'"));
+            return;
+        }
+        exchange.getResponseHeaders().add("ETag", etag);
+        exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
+        exchange.getResponseHeaders().add("opc-request-id", Long.toHexString(System.nanoTime()));
+        exchange.sendResponseHeaders(200, data.length == 0 ? -1 : data.length);
+        exchange.getResponseBody().write(data);
+    }
+
+    /** ListObjects: names after {@code start} with the prefix, cut at the delimiter, a page at a time. */
+    private void list(HttpExchange exchange, Map<String, byte[]> bucket, Map<String, String> query) throws IOException {
+        String prefix = query.getOrDefault("prefix", "");
+        String delimiter = query.get("delimiter");
+        String start = query.get("start");
+        int limit = Math.min(oci.listPageSize, Integer.parseInt(query.getOrDefault("limit", "1000")));
+        List<String> names = new ArrayList<>(new TreeSet<>(bucket.keySet()));
+        ArrayNode objects = JSON.createArrayNode();
+        Set<String> prefixes = new TreeSet<>();
+        String next = null;
+        int count = 0;
+        for (String name : names) {
+            if (!name.startsWith(prefix) || (start != null && name.compareTo(start) < 0)) {
+                continue;
+            }
+            int cut = delimiter == null ? -1 : name.indexOf(delimiter, prefix.length());
+            if (cut >= 0) {
+                prefixes.add(name.substring(0, cut + 1));
+                continue;
+            }
+            if (count == limit) {
+                next = name;
+                break;
+            }
+            ObjectNode summary = objects.addObject().put("name", name);
+            String fields = query.getOrDefault("fields", "name");
+            if (fields.contains("size")) {
+                summary.put("size", bucket.get(name).length);
+            }
+            count++;
+        }
+        ObjectNode page = JSON.createObjectNode();
+        page.set("objects", objects);
+        ArrayNode prefixList = page.putArray("prefixes");
+        prefixes.forEach(prefixList::add);
+        if (next != null) {
+            page.put("nextStartWith", next);
+        }
+        reply(exchange, 200, page);
+    }
+
+    private void rename(HttpExchange exchange, Map<String, byte[]> bucket, String bucketKey, JsonNode details)
+            throws IOException {
+        String source = details.path("sourceName").asText();
+        String target = details.path("newName").asText();
+        synchronized (bucket) {
+            byte[] data = bucket.get(source);
+            if (data == null) {
+                reply(exchange, 404, error("ObjectNotFound", "The object '" + source + "' does not exist"));
+                return;
+            }
+            String sourceEtag = etag(bucketKey + "/" + source);
+            String targetEtag = bucket.containsKey(target) ? etag(bucketKey + "/" + target) : null;
+            if ((details.hasNonNull("srcObjIfMatchETag") && !details.get("srcObjIfMatchETag").asText().equals(sourceEtag))
+                    || (details.hasNonNull("newObjIfMatchETag")
+                    && !details.get("newObjIfMatchETag").asText().equals(targetEtag))) {
+                reply(exchange, 412, error("IfMatchFailed", "the precondition of the rename did not hold"));
+                return;
+            }
+            if (details.hasNonNull("newObjIfNoneMatchETag") && targetEtag != null) {
+                reply(exchange, 412, error("IfNoneMatchFailed", "the object '" + target + "' exists"));
+                return;
+            }
+            bucket.remove(source);
+            oci.etags.remove(bucketKey + "/" + source);
+            bucket.put(target, data);
+            oci.etags.put(bucketKey + "/" + target, sourceEtag);
+        }
+        reply(exchange, 200, null);
     }
 
     static byte[] md5(byte[] data) {

@@ -61,7 +61,10 @@ public final class FakeOci implements AutoCloseable {
     }
 
     final Map<String, Map<String, byte[]>> objects = new ConcurrentHashMap<>();
+    /** The ETag of each object's current version, by "region/bucket/name": new with every write. */
+    final Map<String, String> etags = new ConcurrentHashMap<>();
     final Map<String, Map<Integer, byte[]>> uploads = new ConcurrentHashMap<>();
+    volatile int listPageSize = 1000;
     final Map<String, Par> pars = new ConcurrentHashMap<>();
     final List<Request> requests = new CopyOnWriteArrayList<>();
     final Set<String> deniedRegions = ConcurrentHashMap.newKeySet();
@@ -146,6 +149,11 @@ public final class FakeOci implements AutoCloseable {
 
     public Map<String, JsonNode> schemas() {
         return compute.schemas();
+    }
+
+    /** ListObjects answers at most this many entries a page, so paging is exercised. */
+    public void listPageSize(int entries) {
+        listPageSize = entries;
     }
 
     // --- faults ---
