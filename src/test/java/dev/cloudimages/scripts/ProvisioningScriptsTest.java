@@ -113,6 +113,32 @@ class ProvisioningScriptsTest {
         logins(run, bootstrap, cloud, what);
         packages(run, version, firmware, bootstrap, cloud, what);
         cleanup(run, firmware, what);
+        handedBack(run, version, what);
+    }
+
+    /** cleanup hands the host what the SBOM and provenance are made of. */
+    private static void handedBack(ProvisioningRun run, String version, String what) {
+        String installed = String.join("\n", ProvisioningRun.lines(run.output.resolve("apk-installed")));
+        assertTrue(installed.contains("\nP:alpine-base\nV:1.0-r0\n") && installed.contains("\nP:linux-virt\n"), what);
+        List<String> facts = ProvisioningRun.lines(run.output.resolve("image-facts"));
+        assertTrue(facts.contains("kernel 6.12.13-0-virt"), what + ": " + facts);
+        String branch = version.equals("edge") ? "edge" : "v" + version;
+        String main = "https://dl-cdn.alpinelinux.org/alpine/" + branch + "/main";
+        String cached = "APKINDEX." + sha1(main).substring(0, 8) + ".tar.gz";
+        assertTrue(facts.contains("repository " + main + " " + cached), what + ": " + facts);
+        assertTrue(facts.contains("index " + cached + " alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub"
+                + " v3.24.1-0-gstub"), what + ": " + facts);
+        assertEquals(facts.stream().filter(f -> f.startsWith("repository ")).count(),
+                facts.stream().filter(f -> f.startsWith("index ")).count(), what + ": " + facts);
+    }
+
+    private static String sha1(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The serial console the cloud's console shows, per cloud and arch. */
