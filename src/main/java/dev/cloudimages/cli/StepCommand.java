@@ -18,6 +18,7 @@ import dev.cloudimages.release.ReleaseStores;
 import dev.cloudimages.release.RollbackStep;
 import dev.cloudimages.release.StoreRelease;
 import dev.cloudimages.store.ArtifactStores;
+import dev.cloudimages.support.ToolIdentity;
 import dev.cloudimages.support.WorkLock;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -112,7 +113,8 @@ abstract class StepCommand implements Callable<Integer> {
                 context.env(), options.parallel(), build.log());
         Revisions.apply(plan, localImages(), stores(), clouds(), build.log());
         new LocalBuildStep(build.log()).run(new LocalBuildStep.Inputs(plan, workDir(), options.vars(),
-                options.parallel(), options.debug(), context.env(), build.clock()), checked);
+                options.parallel(), options.debug(), context.env(), build.clock(),
+                ToolIdentity.of(context.projectDir(), VersionProvider.version())), checked);
     }
 
     Path workDir() {
