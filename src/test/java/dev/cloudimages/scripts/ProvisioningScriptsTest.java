@@ -71,11 +71,36 @@ class ProvisioningScriptsTest {
         for (ResolvedVariant variant : variants) {
             VariantPlan plan = new VariantPlan(variant, ImageNames.buildName(variant), ImageNames.imageName(variant, 0),
                     0, String.valueOf(variant.config().get("end_of_life")), List.of(), LocalImages.Status.ABSENT,
-                    Optional.empty(), "", List.of(), false, Optional.empty());
+                    Optional.empty(), inputHash(variant.key()), List.of(), false, Optional.empty());
             Map<String, String> buildEnv = BuildEnvironment.of(plan, false, clock);
             Path dir = root.resolve(variant.key());
             RUNS.put(variant.key(), pool.submit(() -> new Outcome(variant, buildEnv,
                     ProvisioningRun.run(dir, buildEnv, InputHash.strings(variant, "scripts")))));
+        }
+    }
+
+    /** A stand-in input hash per variant (the real one covers the builder's files too). */
+    private static String inputHash(String key) {
+        return "sha256:" + sha256(key);
+    }
+
+    /** What setup derives an identifier from: the first 32 hex digits of sha256("INPUT_HASH LABEL"). */
+    private static String derived(String key, String label) {
+        return sha256(inputHash(key) + " " + label).substring(0, 32);
+    }
+
+    private static String guid(String key, String label) {
+        String h = derived(key, label);
+        return h.substring(0, 8) + "-" + h.substring(8, 12) + "-" + h.substring(12, 16) + "-" + h.substring(16, 20) + "-"
+                + h.substring(20);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -114,6 +139,23 @@ class ProvisioningScriptsTest {
         packages(run, version, firmware, bootstrap, cloud, what);
         cleanup(run, firmware, what);
         handedBack(run, version, what);
+        identifiers(run, outcome.variant().key(), firmware, what);
+    }
+
+    /** Reproducible disks: every identifier the tools would draw at random comes from INPUT_HASH. */
+    private static void identifiers(ProvisioningRun run, String key, String firmware, String what) {
+        String table = run.calls("sfdisk-table").get(0);
+        String ext4 = run.calls("mkfs.ext4").get(0);
+        assertTrue(ext4.contains("-U " + guid(key, "root-fs") + " -E hash_seed=" + guid(key, "root-hash-seed")),
+                what + ": " + ext4);
+        if (firmware.equals("uefi")) {
+            assertTrue(table.contains("label-id: " + guid(key, "disk") + ";"), what + ": " + table);
+            assertTrue(table.contains("name=esp, uuid=" + guid(key, "esp") + ";")
+                    && table.contains("name=root, uuid=" + guid(key, "root") + ";"), what + ": " + table);
+            assertTrue(run.calls("mkfs.vfat").get(0).contains("-i " + derived(key, "esp-fs").substring(0, 8)), what);
+        } else {
+            assertTrue(table.contains("label-id: 0x" + derived(key, "disk").substring(0, 8) + ";"), what + ": " + table);
+        }
     }
 
     /** cleanup hands the host what the SBOM and provenance are made of. */
