@@ -21,6 +21,7 @@ import dev.cloudimages.release.ReleaseStores;
 import dev.cloudimages.release.RollbackStep;
 import dev.cloudimages.release.StoreRelease;
 import dev.cloudimages.store.ArtifactStores;
+import dev.cloudimages.support.ToolIdentity;
 import dev.cloudimages.support.WorkLock;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -156,7 +157,8 @@ abstract class StepCommand implements Callable<Integer> {
     private void build(Plan plan, BuildOptions options, LocalPreflight.Checked checked,
                        LocalBuildStep.Listener listener) {
         new LocalBuildStep(build.log()).run(new LocalBuildStep.Inputs(plan, workDir(), options.vars(),
-                options.parallel(), options.debug(), build.context().env(), build.clock()), checked, listener);
+                options.parallel(), options.debug(), build.context().env(), build.clock(),
+                ToolIdentity.of(build.context().projectDir(), VersionProvider.version())), checked, listener);
     }
 
     /** How often the pipeline's status line comes (BUILD_STATUS_SECONDS; tests make it short). */

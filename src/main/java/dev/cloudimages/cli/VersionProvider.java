@@ -7,12 +7,15 @@ import picocli.CommandLine;
 public class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        String version;
+        return new String[] {"build " + version()};
+    }
+
+    /** The bare version ("dev" outside a package). */
+    public static String version() {
         try {
-            version = ConfigProvider.getConfig().getOptionalValue("quarkus.application.version", String.class).orElse("dev");
+            return ConfigProvider.getConfig().getOptionalValue("quarkus.application.version", String.class).orElse("dev");
         } catch (RuntimeException | LinkageError e) {
-            version = "dev";
+            return "dev";
         }
-        return new String[] {"build " + version};
     }
 }

@@ -23,8 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BootMedia {
 
-    /** The ISO and the kernel and initramfs taken out of it. */
-    public record BootFiles(Path iso, Path kernel, Path initramfs) {
+    /** The ISO (with its sha256, for the image's provenance) and the kernel and initramfs taken out of it. */
+    public record BootFiles(Path iso, String isoSha256, Path kernel, Path initramfs) {
     }
 
     private final Path cacheDir;
@@ -62,7 +62,9 @@ public final class BootMedia {
             if (!Files.isRegularFile(iso)) {
                 download(url, iso, expected);
             }
-            return bootFiles(iso, expected.hex());
+            // the provenance names the ISO by sha256 even where the mirror publishes only sha512
+            String sha256 = expected.algorithm().equals("sha256") ? expected.hex() : new Checksum("sha256", "").digest(iso);
+            return bootFiles(iso, expected.hex(), sha256);
         }
     }
 
@@ -96,7 +98,7 @@ public final class BootMedia {
     }
 
     /** The boot files, taken out once per ISO content (keyed by its checksum). */
-    private BootFiles bootFiles(Path iso, String isoHash) {
+    private BootFiles bootFiles(Path iso, String isoHash, String sha256) {
         Path dir = iso.resolveSibling(iso.getFileName() + ".boot");
         Path kernel = dir.resolve("vmlinuz-virt");
         Path initramfs = dir.resolve("initramfs-virt");
@@ -104,7 +106,7 @@ public final class BootMedia {
         try {
             if (Files.isRegularFile(stamp) && Files.readString(stamp).trim().equals(isoHash)
                     && Files.isRegularFile(kernel) && Files.isRegularFile(initramfs)) {
-                return new BootFiles(iso, kernel, initramfs);
+                return new BootFiles(iso, sha256, kernel, initramfs);
             }
             Files.createDirectories(dir);
             AtomicFiles.deleteQuietly(stamp);
@@ -113,7 +115,7 @@ public final class BootMedia {
                 extract(image, "boot/initramfs-virt", initramfs, iso);
             }
             AtomicFiles.writeString(stamp, isoHash + "\n");
-            return new BootFiles(iso, kernel, initramfs);
+            return new BootFiles(iso, sha256, kernel, initramfs);
         } catch (IOException e) {
             throw new BuildException("cannot read the boot files of " + iso + ": " + AtomicFiles.describe(e)
                     + "; delete it to download it again");

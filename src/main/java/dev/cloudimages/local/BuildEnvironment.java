@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The variables the provisioning scripts get (behaviour page, section 5, plus MOTD, NTP_SERVER,
- * IMAGE_NAME, BUILDER_REPOS and, when set, SOURCE_DATE_EPOCH), from a variant's resolved config and
+ * IMAGE_NAME, BUILDER_REPOS, INPUT_HASH and, when set, SOURCE_DATE_EPOCH), from a variant's resolved config and
  * its plan, and the env file that carries them into the builder.
  */
 public final class BuildEnvironment {
@@ -32,6 +32,9 @@ public final class BuildEnvironment {
         env.put("IMAGE_LOGIN", text(c, "login"));
         env.put("IMAGE_NAME", plan.imageName());
         env.put("INITFS_FEATURES", text(c, "initfs_features"));
+        // reproducible disks: the scripts derive file system UUIDs, hash seeds and partition GUIDs
+        // from it, so the same inputs give the same identifiers and a change gives new ones
+        env.put("INPUT_HASH", plan.inputHash());
         env.put("KERNEL_MODULES", text(c, "kernel_modules"));
         env.put("KERNEL_OPTIONS", text(c, "kernel_options"));
         env.put("MOTD", text(c, "motd"));

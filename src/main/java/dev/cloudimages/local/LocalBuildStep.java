@@ -2,25 +2,21 @@ package dev.cloudimages.local;
 
 import dev.cloudimages.config.ResolvedVariant;
 import dev.cloudimages.plan.Action;
-import dev.cloudimages.plan.LocalImages;
 import dev.cloudimages.plan.Plan;
 import dev.cloudimages.plan.VariantPlan;
 import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildClock;
 import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.ChildProcesses;
-import dev.cloudimages.support.Digests;
 import dev.cloudimages.support.FileTrees;
 import dev.cloudimages.support.Leftovers;
 import dev.cloudimages.support.Log;
+import dev.cloudimages.support.ToolIdentity;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.format.DateTimeFormatter;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,14 +31,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The local step: for every variant planned for a build, boot the builder VM with the variant's
  * payload, let its scripts install onto a blank disk, convert the disk to the variant's format and
- * put it, with its checksum, build log and image.yaml, at work/images/&lt;cloud&gt;/&lt;build name&gt;/.
+ * put it, with its checksum, build log, SBOM and image.yaml (see {@link ImageDirectory}), at work/images/&lt;cloud&gt;/&lt;build name&gt;/.
  * Builds run N at a time; one failing does not stop the others. The finished directory appears
  * by a rename, so nothing half-built ever stands where an image belongs.
  */
 public final class LocalBuildStep {
 
     public record Inputs(Plan plan, Path workDir, List<Path> varsFiles, int parallel, boolean debug,
-                         Map<String, String> env, BuildClock clock) {
+                         Map<String, String> env, BuildClock clock, ToolIdentity tool) {
     }
 
     /** Per-build timings in milliseconds (the benchmark prints them). */
@@ -57,9 +53,6 @@ public final class LocalBuildStep {
 
     public record Outputs(List<Built> built, List<Failed> failed) {
     }
-
-    private static final DateTimeFormatter ISO_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private final Log log;
     /** What each running build is doing, and since when (nanoTime), for the progress lines. */
@@ -210,7 +203,10 @@ public final class LocalBuildStep {
             }
             running.put(key, new Activity("converting to " + BuildSettings.format(variant), System.nanoTime()));
             long convertStart = System.nanoTime();
-            Path image = publishImage(build, target, consoleLog, context);
+            BuilderOutput output = BuilderOutput.collect(payload, scratch, context.tools(), log, key);
+            Path image = ImageDirectory.assemble(new ImageDirectory.Parts(build, target, consoleLog, output,
+                    Provenance.of(context.inputs().tool(), boot, output, build.inputHash(), context.inputs().clock())),
+                    workDir, context.tools(), context.inputs().clock(), context.inputs().tool());
             long ended = System.nanoTime();
             Timings timings = new Timings(millis(result.firstScript() - result.started()),
                     millis(result.scriptsDone() - result.firstScript()), millis(ended - convertStart),
@@ -263,49 +259,6 @@ public final class LocalBuildStep {
         };
     }
 
-    /** Converts the disk and renames the finished directory into place, replacing a stale one. */
-    private Path publishImage(VariantPlan build, Path target, Path consoleLog, Context context) throws IOException {
-        ResolvedVariant variant = build.variant();
-        String format = BuildSettings.format(variant);
-        LocalImages images = new LocalImages(context.inputs().workDir().resolve("images"));
-        Path finalDir = images.dir(build.cloud(), build.buildName());
-        Path newDir = newDir(context.inputs().workDir().resolve("images"), build);
-        FileTrees.deleteRecursively(newDir);
-        Files.createDirectories(newDir);
-        String file = "image." + format;
-        Path image = newDir.resolve(file);
-        boolean tarball = format.equals("tar.gz");
-        Path converted = tarball ? newDir.resolve("disk.raw") : image;
-        List<String> convert = new ArrayList<>(List.of("qemu-img", "convert", "-f", "raw", "-O",
-                BuildSettings.qemuFormat(format)));
-        if (format.equals("qcow2")) {
-            convert.add("-c");
-        } else if (format.equals("vhd")) {
-            convert.addAll(List.of("-o", "subformat=dynamic,force_size=on"));
-        }
-        convert.addAll(List.of(target.toString(), converted.toString()));
-        context.tools().run(convert, Duration.ofMinutes(30), Map.of());
-        if (tarball) {
-            // sparse, fixed owner and time, no name or time in the gzip header: the same bytes every build
-            String epoch = Long.toString(context.inputs().clock().now().getEpochSecond());
-            Path tar = newDir.resolve("image.tar");
-            context.tools().run(List.of("tar", "--format=oldgnu", "--sparse", "--owner=0", "--group=0",
-                    "--numeric-owner", "--mtime=@" + epoch, "-cf", tar.toString(), "-C", newDir.toString(), "disk.raw"),
-                    Duration.ofMinutes(30), Map.of());
-            Files.delete(converted);
-            context.tools().run(List.of("gzip", "-n", tar.toString()), Duration.ofMinutes(30), Map.of());
-        }
-        String sha256 = Digests.sha256(image);
-        AtomicFiles.writeString(newDir.resolve(file + ".sha256"), sha256 + "  " + file + "\n");
-        Files.copy(consoleLog, newDir.resolve("build.log"));
-        LocalImages.write(newDir, new LocalImages.Record(build.key(), build.buildName(), build.imageName(),
-                build.revision(), format, file, Files.size(image), sha256, build.inputHash(),
-                ISO_SECONDS.format(context.inputs().clock().now())));
-        FileTrees.deleteRecursively(finalDir);
-        AtomicFiles.moveIntoPlace(newDir, finalDir);
-        return finalDir.resolve(file);
-    }
-
     private Failed fail(VariantPlan build, Path workDir, String reason, Path consoleLog, Path scratch) {
         String key = build.key();
         if (ChildProcesses.stopping()) {
@@ -316,7 +269,7 @@ public final class LocalBuildStep {
         for (String partial : List.of("target.raw", "payload.img", "payload", "uefi-vars.bin")) {
             partials.add(scratch.resolve(partial));
         }
-        partials.add(newDir(workDir.resolve("images"), build));
+        partials.add(ImageDirectory.newDir(workDir.resolve("images"), build));
         for (Path partial : partials) {
             try {
                 FileTrees.deleteRecursively(partial);
@@ -333,11 +286,6 @@ public final class LocalBuildStep {
             }
         }
         return new Failed(key, reason, Files.isRegularFile(consoleLog) ? consoleLog : null);
-    }
-
-    /** Where a finished image is assembled before its directory is renamed into place. */
-    private static Path newDir(Path imagesDir, VariantPlan build) {
-        return imagesDir.resolve(build.cloud()).resolve("." + build.buildName() + ".new");
     }
 
     private static String describe(VmRun.Result result, VmTunables tunables, String arch) {

@@ -155,8 +155,18 @@ public final class LocalImages {
 
     /** Writes image.yaml last, so a record only ever stands beside a finished image. */
     public static void write(Path dir, Record record) {
+        write(dir, record, Map.of());
+    }
+
+    /**
+     * The same, with more fields after the record's own (the SBOM's files, the provenance): the plan
+     * reads only the record's fields, so an image.yaml without them stays readable.
+     */
+    public static void write(Path dir, Record record, Map<String, Object> extra) {
+        Map<String, Object> map = record.toMap();
+        map.putAll(extra);
         try {
-            AtomicFiles.writeString(dir.resolve(RECORD), ConfigsYaml.mapper().writeValueAsString(record.toMap()));
+            AtomicFiles.writeString(dir.resolve(RECORD), ConfigsYaml.mapper().writeValueAsString(map));
         } catch (JsonProcessingException e) {
             throw new BuildException("cannot write " + dir.resolve(RECORD) + ": " + e.getOriginalMessage());
         }

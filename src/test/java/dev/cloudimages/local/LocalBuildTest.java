@@ -112,6 +112,7 @@ class LocalBuildTest {
             JsonNode record = ConfigsYaml.mapper().readTree(dir.resolve("image.yaml").toFile());
             assertEquals("test-3.24.1-" + variant[0] + "-" + variant[1] + "-r0", record.get("image_name").asText());
             assertEquals("2026-11-18T11:06:40Z", record.get("built").asText(), "SOURCE_DATE_EPOCH, not the clock");
+            sbomAndProvenance(dir, record, variant[0]);
             String buildLog = Files.readString(dir.resolve("build.log"));
             assertTrue(buildLog.contains(variant[0] + " " + variant[1] + " system installed"),
                     "the build log is kept beside the image");
@@ -131,6 +132,37 @@ class LocalBuildTest {
         assertEquals(Cli.OK, run("local", "--custom", "overlay", "--only", "aws"), err);
         assertTrue(err.contains("Nothing to do"), err);
         assertEquals(isoDownloads + 1, server.requests(ISO_X86), "the cached ISO is verified, not downloaded again");
+    }
+
+    /**
+     * The SBOM made from the apk database the install script handed back through BUILD_OUTPUT, its
+     * checksums, and the provenance in image.yaml.
+     */
+    private static void sbomAndProvenance(Path dir, JsonNode record, String arch) throws Exception {
+        JsonNode spdx = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("image.spdx.json").toFile());
+        assertEquals("SPDX-2.3", spdx.get("spdxVersion").asText());
+        assertEquals(List.of("test-3.24.1-" + dir.getFileName().toString().substring("test-3.24.1-".length()) + "-r0",
+                "busybox", "linux-virt"), spdx.get("packages").findValuesAsText("name"));
+        String packages = Files.readString(dir.resolve("image.packages.tsv"));
+        assertTrue(packages.contains("\nbusybox\t1.35.0-r0\t" + arch + "\tGPL-2.0-only\tbusybox\t"), packages);
+        assertEquals(Digests.sha256(dir.resolve("image.spdx.json")) + "  image.spdx.json\n"
+                + Digests.sha256(dir.resolve("image.packages.tsv")) + "  image.packages.tsv\n",
+                Files.readString(dir.resolve("image.sbom.sha256")));
+        assertEquals(Digests.sha256(dir.resolve("image.spdx.json")), record.at("/sbom/spdx_sha256").asText());
+        assertEquals(2, record.at("/sbom/package_count").asInt());
+
+        JsonNode provenance = record.get("provenance");
+        String iso = "alpine-virt-3.24.1-" + arch + ".iso";
+        assertEquals(iso, provenance.get("builder_iso").asText());
+        String published = Files.readString(TestBuilder.prepare().resolve("mirror/v3.24/releases/" + arch + "/" + iso
+                + ".sha256")).split(" ")[0];
+        assertEquals(published, provenance.get("builder_iso_sha256").asText());
+        assertTrue(provenance.get("kernel").asText().matches("6\\.1\\.\\d+-.*"), provenance.toString());
+        assertEquals(record.get("input_hash").asText(), provenance.get("input_hash").asText());
+        assertEquals(1795000000L, provenance.get("source_date_epoch").asLong());
+        assertTrue(provenance.get("tool").asText().startsWith("build "), provenance.toString());
+        assertTrue(provenance.get("tool_commit").asText().matches("[0-9a-f]{40}(-dirty)?|unknown"), provenance.toString());
+        assertTrue(provenance.get("repositories").isArray(), provenance.toString());
     }
 
     @Test

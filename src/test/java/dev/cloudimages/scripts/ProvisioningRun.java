@@ -32,6 +32,8 @@ final class ProvisioningRun {
     final Path target;
     final Path builderRoot;
     final Path log;
+    /** What the scripts handed back to the host (BUILD_OUTPUT). */
+    final Path output;
     final Map<String, String> env;
     /** Each script's name, exit status and output, in order. */
     final List<String> transcript = new ArrayList<>();
@@ -42,6 +44,7 @@ final class ProvisioningRun {
         target = Files.createDirectories(dir.resolve("mnt"));
         builderRoot = dir.resolve("builder");
         log = dir.resolve("calls.log");
+        output = dir.resolve("out");
         Path stubs = Files.createDirectories(dir.resolve("stubs"));
         Path state = Files.createDirectories(dir.resolve("stub-state"));
         Path stub = stubs.resolve("stub");
@@ -68,6 +71,8 @@ final class ProvisioningRun {
         env.put("BUILDER_ROOT", builderRoot.toString());
         env.put("STUB_LOG", log.toString());
         env.put("STUB_STATE", state.toString());
+        // as the builder's runner sets it: where the scripts leave files for the host
+        env.put("BUILD_OUTPUT", Files.createDirectories(dir.resolve("out")).toString());
     }
 
     /** Runs the scripts in order, as the builder's runner does, stopping at the first failure. */

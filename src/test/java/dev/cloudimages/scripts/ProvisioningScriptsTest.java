@@ -71,11 +71,36 @@ class ProvisioningScriptsTest {
         for (ResolvedVariant variant : variants) {
             VariantPlan plan = new VariantPlan(variant, ImageNames.buildName(variant), ImageNames.imageName(variant, 0),
                     0, String.valueOf(variant.config().get("end_of_life")), List.of(), LocalImages.Status.ABSENT,
-                    Optional.empty(), "", List.of(), false, Optional.empty());
+                    Optional.empty(), inputHash(variant.key()), List.of(), false, Optional.empty());
             Map<String, String> buildEnv = BuildEnvironment.of(plan, false, clock);
             Path dir = root.resolve(variant.key());
             RUNS.put(variant.key(), pool.submit(() -> new Outcome(variant, buildEnv,
                     ProvisioningRun.run(dir, buildEnv, InputHash.strings(variant, "scripts")))));
+        }
+    }
+
+    /** A stand-in input hash per variant (the real one covers the builder's files too). */
+    private static String inputHash(String key) {
+        return "sha256:" + sha256(key);
+    }
+
+    /** What setup derives an identifier from: the first 32 hex digits of sha256("INPUT_HASH LABEL"). */
+    private static String derived(String key, String label) {
+        return sha256(inputHash(key) + " " + label).substring(0, 32);
+    }
+
+    private static String guid(String key, String label) {
+        String h = derived(key, label);
+        return h.substring(0, 8) + "-" + h.substring(8, 12) + "-" + h.substring(12, 16) + "-" + h.substring(16, 20) + "-"
+                + h.substring(20);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -107,10 +132,55 @@ class ProvisioningScriptsTest {
         mkinitfs(run, cloud, arch, what);
         bootLoader(run, cloud, arch, firmware, what);
         getty(run, console(cloud, arch), what);
-        runlevels(run, bootstrap, what);
+        runlevels(run, bootstrap, cloud, what);
+        network(run, bootstrap, what);
+        prompt(run, what);
         logins(run, bootstrap, cloud, what);
         packages(run, version, firmware, bootstrap, cloud, what);
-        cleanup(run, what);
+        cleanup(run, firmware, what);
+        handedBack(run, version, what);
+        identifiers(run, outcome.variant().key(), firmware, what);
+    }
+
+    /** Reproducible disks: every identifier the tools would draw at random comes from INPUT_HASH. */
+    private static void identifiers(ProvisioningRun run, String key, String firmware, String what) {
+        String table = run.calls("sfdisk-table").get(0);
+        String ext4 = run.calls("mkfs.ext4").get(0);
+        assertTrue(ext4.contains("-U " + guid(key, "root-fs") + " -E hash_seed=" + guid(key, "root-hash-seed")),
+                what + ": " + ext4);
+        if (firmware.equals("uefi")) {
+            assertTrue(table.contains("label-id: " + guid(key, "disk") + ";"), what + ": " + table);
+            assertTrue(table.contains("name=esp, uuid=" + guid(key, "esp") + ";")
+                    && table.contains("name=root, uuid=" + guid(key, "root") + ";"), what + ": " + table);
+            assertTrue(run.calls("mkfs.vfat").get(0).contains("-i " + derived(key, "esp-fs").substring(0, 8)), what);
+        } else {
+            assertTrue(table.contains("label-id: 0x" + derived(key, "disk").substring(0, 8) + ";"), what + ": " + table);
+        }
+    }
+
+    /** cleanup hands the host what the SBOM and provenance are made of. */
+    private static void handedBack(ProvisioningRun run, String version, String what) {
+        String installed = String.join("\n", ProvisioningRun.lines(run.output.resolve("apk-installed")));
+        assertTrue(installed.contains("\nP:alpine-base\nV:1.0-r0\n") && installed.contains("\nP:linux-virt\n"), what);
+        List<String> facts = ProvisioningRun.lines(run.output.resolve("image-facts"));
+        assertTrue(facts.contains("kernel 6.12.13-0-virt"), what + ": " + facts);
+        String branch = version.equals("edge") ? "edge" : "v" + version;
+        String main = "https://dl-cdn.alpinelinux.org/alpine/" + branch + "/main";
+        String cached = "APKINDEX." + sha1(main).substring(0, 8) + ".tar.gz";
+        assertTrue(facts.contains("repository " + main + " " + cached), what + ": " + facts);
+        assertTrue(facts.contains("index " + cached + " alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub"
+                + " v3.24.1-0-gstub"), what + ": " + facts);
+        assertEquals(facts.stream().filter(f -> f.startsWith("repository ")).count(),
+                facts.stream().filter(f -> f.startsWith("index ")).count(), what + ": " + facts);
+    }
+
+    private static String sha1(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The serial console the cloud's console shows, per cloud and arch. */
@@ -200,7 +270,7 @@ class ProvisioningScriptsTest {
                 what + ": only the serial console's getty");
     }
 
-    private static void runlevels(ProvisioningRun run, String bootstrap, String what) {
+    private static void runlevels(ProvisioningRun run, String bootstrap, String cloud, String what) {
         assertTrue(run.runlevel("default").containsAll(List.of("sshd", "chronyd", "networking")), what);
         if (bootstrap.equals("tiny")) {
             // tiny-cloud 3.x: tiny-cloud-boot in boot, the other phases in default
@@ -212,12 +282,47 @@ class ProvisioningScriptsTest {
         } else {
             assertTrue(run.runlevel("boot").contains("cloud-init-local"), what);
             assertTrue(run.runlevel("default").containsAll(List.of("cloud-init", "cloud-config", "cloud-final",
-                    "cloud-init-hotplugd", "udev-postmount")), what);
+                    "udev-postmount")), what);
+            // hotplugged NICs: cloud-init handles them for Ec2 only, and only with the event turned on
+            boolean hotplug = cloud.equals("aws");
+            assertEquals(hotplug, run.runlevel("default").contains("cloud-init-hotplugd"), what);
+            assertEquals(hotplug, run.exists("etc/cloud/cloud.cfg.d/30-hotplug.cfg"), what);
+            if (hotplug) {
+                assertTrue(run.read("etc/cloud/cloud.cfg.d/30-hotplug.cfg")
+                        .contains("when: [ boot-new-instance, hotplug ]"), what);
+            }
             // hotplugd listens to udev: eudev instead of mdev
             List<String> sysinit = run.runlevel("sysinit");
             assertTrue(sysinit.containsAll(List.of("udev", "udev-trigger", "udev-settle")), what + ": " + sysinit);
             assertFalse(sysinit.contains("mdev") || sysinit.contains("hwdrivers"), what + ": " + sysinit);
         }
+    }
+
+    /** Tiny images: dhcpcd (IPv6, the network's MTU); cloud-init images keep the dhclient its datasources run. */
+    private static void network(ProvisioningRun run, String bootstrap, String what) {
+        List<String> asked = askedOfApk(run);
+        if (bootstrap.equals("tiny")) {
+            assertTrue(asked.contains("dhcpcd"), what + ": " + asked);
+            assertTrue(run.read("etc/dhcpcd.conf").lines().anyMatch(l -> l.equals("option interface_mtu")), what);
+        } else {
+            assertFalse(asked.contains("dhcpcd"), what + ": " + asked);
+            assertTrue(asked.contains("dhclient"), what + ": " + asked);
+        }
+        assertTrue(run.read("etc/network/interfaces").contains("iface eth0 inet dhcp"), what);
+    }
+
+    /** The reference's prompt: user@host for each shell /etc/profile sets one for. */
+    private static void prompt(ProvisioningRun run, String what) {
+        List<String> ps1 = run.read("etc/profile").lines().map(String::trim).filter(l -> l.startsWith("PS1=")).toList();
+        assertEquals(List.of("PS1='\\u@\\h:\\w\\$ '", "PS1='%n@%m:%~%# '", "PS1='$USER@${HOSTNAME%%.*}:$PWD'"),
+                ps1, what);
+    }
+
+    private static List<String> askedOfApk(ProvisioningRun run) {
+        List<String> asked = new ArrayList<>();
+        run.calls("apk").stream().filter(c -> c.startsWith("--root ") && c.contains(" add "))
+                .forEach(c -> asked.addAll(Arrays.asList(c.substring(c.indexOf(" add ") + 5).trim().split(" +"))));
+        return asked;
     }
 
     private static List<String> tinyCloud(List<String> services) {
@@ -247,13 +352,22 @@ class ProvisioningScriptsTest {
             assertEquals("datasource_list: [ " + datasource + ", None ]",
                     run.read("etc/cloud/cloud.cfg.d/10-datasource.cfg").trim(), what);
         }
+        // GCP with cloud-init: sshd asks the metadata server for every key, for the login user
+        boolean gceKeys = bootstrap.equals("cloudinit") && cloud.equals("gcp");
+        String sshd = run.read("etc/ssh/sshd_config");
+        assertEquals(gceKeys, sshd.contains("AuthorizedKeysCommand /usr/libexec/gce-authorized-keys %u\n"
+                + "AuthorizedKeysCommandUser nobody"), what + ": " + sshd);
+        assertEquals(gceKeys, run.exists("usr/libexec/gce-authorized-keys"), what);
+        if (gceKeys) {
+            String helper = run.read("usr/libexec/gce-authorized-keys");
+            assertTrue(helper.contains("LOGIN=${GCE_KEYS_LOGIN:-alpine}"), what);
+            assertTrue(Files.isExecutable(run.target.resolve("usr/libexec/gce-authorized-keys")), what);
+        }
     }
 
     private static void packages(ProvisioningRun run, String version, String firmware, String bootstrap,
                                  String cloud, String what) {
-        List<String> asked = new ArrayList<>();
-        run.calls("apk").stream().filter(c -> c.startsWith("--root ") && c.contains(" add "))
-                .forEach(c -> asked.addAll(Arrays.asList(c.substring(c.indexOf(" add ") + 5).trim().split(" +"))));
+        List<String> asked = askedOfApk(run);
         assertTrue(asked.containsAll(List.of("alpine-base", "linux-virt", "openssh", "chrony")), what + ": " + asked);
         assertFalse(asked.contains("openssh-server-pam"), what + ": one sshd for both bootstraps: " + asked);
         assertTrue(asked.contains(firmware.equals("bios") ? "syslinux" : "grub-efi"), what + ": " + asked);
@@ -277,8 +391,12 @@ class ProvisioningScriptsTest {
                 c -> c.contains("sfdisk") && c.contains("e2fsprogs")), what);
     }
 
-    private static void cleanup(ProvisioningRun run, String what) {
+    private static void cleanup(ProvisioningRun run, String firmware, String what) {
         assertEquals(List.of(), ProvisioningRun.lines(run.builderRoot.resolve("proc/mounts")), what + ": all unmounted");
+        // the EFI partition is a file system of its own, which find -xdev on / would skip
+        String clamped = "cleanup: file times clamped to " + EPOCH + " in: /" + (firmware.equals("uefi") ? " /boot/efi" : "");
+        assertTrue(run.transcript.get(run.transcript.size() - 1).lines().anyMatch(clamped::equals),
+                what + ": " + run.transcript.get(run.transcript.size() - 1));
         assertFalse(run.exists("etc/resolv.conf"), what);
         try (Stream<Path> files = Files.walk(run.target)) {
             List<Path> newer = files.filter(f -> !Files.isSymbolicLink(f)).filter(f -> {
