@@ -273,9 +273,9 @@ public final class LocalBuildStep {
         String sha256 = Digests.sha256(image);
         AtomicFiles.writeString(newDir.resolve(file + ".sha256"), sha256 + "  " + file + "\n");
         Files.copy(consoleLog, newDir.resolve("build.log"));
-        LocalImages.write(newDir, new LocalImages.Record(build.key(), build.buildName(), build.imageName(),
+        LocalImages.write(newDir, LocalImages.Record.built(build.key(), build.buildName(), build.imageName(),
                 build.revision(), format, file, Files.size(image), sha256, build.inputHash(),
-                ISO_SECONDS.format(context.inputs().clock().now())));
+                ISO_SECONDS.format(context.inputs().clock().now()), BuildSettings.text(variant, "mirror")));
         FileTrees.deleteRecursively(finalDir);
         AtomicFiles.moveIntoPlace(newDir, finalDir);
         return finalDir.resolve(file);
