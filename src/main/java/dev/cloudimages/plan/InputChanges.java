@@ -29,6 +29,10 @@ final class InputChanges {
             return GENERIC + " (its image.yaml predates per-input hashes, so which is not known)";
         }
         Map<String, List<String>> groups = new LinkedHashMap<>();
+        // the likeliest surprise first: an environment that differs (mirror), then what the user edited
+        for (String group : List.of("mirror", "revision", "config", "script", "script_dirs", "builder")) {
+            groups.put(group, new ArrayList<>());
+        }
         Set<String> names = new LinkedHashSet<>(built.inputs().keySet());
         names.addAll(now.get().keySet());
         for (String name : names) {
@@ -49,6 +53,7 @@ final class InputChanges {
                 groups.computeIfAbsent(group.trim(), g -> new ArrayList<>()).add(name.substring(group.length()) + suffix);
             }
         }
+        groups.values().removeIf(List::isEmpty);
         if (groups.isEmpty()) {
             return GENERIC; // same parts, another way of combining them (a newer version of the tool)
         }
