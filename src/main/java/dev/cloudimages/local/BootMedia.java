@@ -30,6 +30,8 @@ public final class BootMedia {
     private final Path cacheDir;
     private final Log log;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** ISOs verified in this run: the preflight checks each once, the builds then reuse it. */
+    private final Map<String, BootFiles> verified = new ConcurrentHashMap<>();
 
     public BootMedia(Path cacheDir, Log log) {
         this.cacheDir = cacheDir;
@@ -49,6 +51,10 @@ public final class BootMedia {
         String name = isoName(release, arch);
         synchronized (locks.computeIfAbsent(name, n -> new Object())) {
             String url = isoUrl(mirror, release, arch);
+            BootFiles known = verified.get(url);
+            if (known != null) {
+                return known;
+            }
             Path iso = cacheDir.resolve(name);
             Checksum expected = checksum(url, iso);
             if (Files.isRegularFile(iso)) {
@@ -62,7 +68,9 @@ public final class BootMedia {
             if (!Files.isRegularFile(iso)) {
                 download(url, iso, expected);
             }
-            return bootFiles(iso, expected.hex());
+            BootFiles files = bootFiles(iso, expected.hex());
+            verified.put(url, files);
+            return files;
         }
     }
 

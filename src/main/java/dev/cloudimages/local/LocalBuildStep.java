@@ -79,8 +79,7 @@ public final class LocalBuildStep {
             return new Outputs(List.of(), List.of());
         }
         VmTunables tunables = checked.tunables();
-        Context context = new Context(inputs, tunables, checked.tools(),
-                new BootMedia(inputs.workDir().resolve("cache/iso"), log), checked.firmware(),
+        Context context = new Context(inputs, tunables, checked.tools(), checked.media(), checked.firmware(),
                 new Accelerator(tunables, inputs.workDir().resolve("cache"), log));
 
         int threads = Math.min(inputs.parallel(), builds.size());
@@ -153,7 +152,7 @@ public final class LocalBuildStep {
             String arch = QemuCommand.arch(variant);
             String mirror = BuildSettings.text(variant, "mirror");
             String release = BuildSettings.builderRelease(variant);
-            BootMedia.BootFiles boot = context.media().prepare(mirror, release, arch);
+            BootMedia.BootFiles boot = context.media().prepare(mirror, release, arch); // checked by the preflight
 
             Firmware.Uefi uefi = "uefi".equals(variant.config().get("firmware"))
                     ? context.firmware().uefi(arch, mirror, release) : null;
@@ -341,9 +340,7 @@ public final class LocalBuildStep {
     private void summarise(List<Built> built, List<Failed> failed) {
         log.info("Built %d image(s)%s", built.size(), failed.isEmpty() ? "" : ", " + failed.size() + " failed");
         if (!failed.isEmpty()) {
-            throw new BuildException(failed.size() + " build(s) failed: " + String.join(", ",
-                    failed.stream().map(f -> f.key() + " (" + f.reason() + (f.log() == null ? "" : "; log " + f.log()) + ")")
-                            .toList()));
+            throw new BuildException(Failures.summary(failed, log));
         }
     }
 
