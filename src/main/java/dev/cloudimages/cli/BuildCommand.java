@@ -189,6 +189,11 @@ public class BuildCommand implements Runnable {
         return log;
     }
 
+    /** The log once the run has one (library log lines before that are dropped). */
+    Log logIfReady() {
+        return log;
+    }
+
     BuildClock clock() {
         return BuildClock.fromEnvironment(context.env());
     }

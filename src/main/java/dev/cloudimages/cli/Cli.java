@@ -1,6 +1,7 @@
 package dev.cloudimages.cli;
 
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.LibraryLog;
 import dev.cloudimages.support.Log;
 import dev.cloudimages.support.Suggestions;
 import picocli.CommandLine;
@@ -24,7 +25,12 @@ public final class Cli {
     }
 
     public static int execute(CommandLine.IFactory factory, CliContext context, String... args) {
-        return commandLine(factory, context).execute(args);
+        CommandLine commandLine = commandLine(factory, context);
+        BuildCommand top = commandLine.getCommand();
+        // the log exists once the options are read; a library that logs before that has nothing to say yet
+        try (LibraryLog ignored = LibraryLog.install(top::logIfReady)) {
+            return commandLine.execute(args);
+        }
     }
 
     /** What the help lists under "Exit status", for every command: one list, here. */
