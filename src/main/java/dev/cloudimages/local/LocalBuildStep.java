@@ -166,7 +166,8 @@ public final class LocalBuildStep {
             }
             Path payload = scratch.resolve("payload.img");
             PayloadDisk.make(payload, scratch.resolve("payload"), variant, workDir.resolve("scripts"),
-                    BuildEnvironment.of(build, context.inputs().debug(), context.inputs().clock()), context.tools());
+                    BuildEnvironment.of(build, context.inputs().debug(), context.inputs().clock(), context.inputs().env()),
+                    context.tools());
 
             Path qemu = context.tools().find(QemuCommand.binary(variant));
             String accel = context.accelerator().choose(arch, qemu, boot.kernel(), uefi);
