@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  * not there. Bash also uses it for {@code ./build} (a compspec is looked up by the command's name).
  */
 @Command(name = "completion", mixinStandardHelpOptions = true,
-        description = {"print a bash/zsh completion script for build:",
+        description = {"print a bash/zsh completion script: source <(./build completion)",
                 "  source <(./build completion)          (this shell)",
                 "  ./build completion > ~/.local/share/bash-completion/completions/build   (for good)"})
 class CompletionCommand implements Runnable {

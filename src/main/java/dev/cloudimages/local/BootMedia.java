@@ -30,8 +30,22 @@ public final class BootMedia {
     private final Path cacheDir;
     private final Log log;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
-    /** ISOs verified in this run: the preflight checks each once, the builds then reuse it. */
-    private final Map<String, BootFiles> verified = new ConcurrentHashMap<>();
+    /**
+     * ISOs verified in this run, with the ISO's size and time then: the preflight checks each once
+     * and the builds reuse it, unless the file changed since (then it is checked again).
+     */
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    private record Verified(BootFiles files, String stamp) {
+    }
+
+    private static String stamp(Path iso) {
+        try {
+            return Files.size(iso) + " " + Files.getLastModifiedTime(iso).toMillis();
+        } catch (IOException e) {
+            return "";
+        }
+    }
 
     public BootMedia(Path cacheDir, Log log) {
         this.cacheDir = cacheDir;
@@ -51,9 +65,9 @@ public final class BootMedia {
         String name = isoName(release, arch);
         synchronized (locks.computeIfAbsent(name, n -> new Object())) {
             String url = isoUrl(mirror, release, arch);
-            BootFiles known = verified.get(url);
-            if (known != null) {
-                return known;
+            Verified known = verified.get(url);
+            if (known != null && known.stamp().equals(stamp(known.files().iso()))) {
+                return known.files();
             }
             Path iso = cacheDir.resolve(name);
             Checksum expected = checksum(url, iso);
@@ -69,7 +83,7 @@ public final class BootMedia {
                 download(url, iso, expected);
             }
             BootFiles files = bootFiles(iso, expected.hex());
-            verified.put(url, files);
+            verified.put(url, new Verified(files, stamp(iso)));
             return files;
         }
     }

@@ -196,7 +196,7 @@ public final class LocalBuildStep {
                 log.warn("[%s] could not remove %s: %s", key, scratch, AtomicFiles.describe(e));
             }
             log.info("[%s] built %s (boot %.1f s, scripts %.1f s, conversion %.1f s, total %.1f s)", key,
-                    workDir.relativize(image), timings.bootToFirstScript() / 1000.0, timings.scripts() / 1000.0,
+                    log.show(image), timings.bootToFirstScript() / 1000.0, timings.scripts() / 1000.0,
                     timings.conversion() / 1000.0, timings.total() / 1000.0);
             return new Built(key, image, timings);
         } catch (BuildException e) {
@@ -303,7 +303,7 @@ public final class LocalBuildStep {
         if (Files.isRegularFile(consoleLog)) {
             List<String> tail = tail(consoleLog, 15);
             if (!tail.isEmpty()) {
-                log.info("[%s] last lines of %s:", key, consoleLog);
+                log.info("[%s] last lines of %s:", key, log.show(consoleLog));
                 tail.forEach(line -> log.info("[%s] | %s", key, line));
             }
         }
