@@ -26,7 +26,7 @@ final class InputChanges {
             return GENERIC;
         }
         if (built.inputs().isEmpty()) {
-            return GENERIC + " (its image.yaml predates per-input hashes, so which is not known)";
+            return GENERIC + " (its image.yaml records no per-input hashes, so which is not known)";
         }
         Map<String, List<String>> groups = new LinkedHashMap<>();
         // the likeliest surprise first: an environment that differs (mirror), then what the user edited

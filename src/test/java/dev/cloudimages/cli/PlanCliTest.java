@@ -149,7 +149,7 @@ class PlanCliTest {
         assertTrue(err.contains("Re-installing work/scripts from scripts: changed since it was made: setup-tiny"), err);
         assertEquals("stale", actionsYaml().get(ONE).get("local").asText());
         assertTrue(out.contains("local image is stale"), out);
-        assertTrue(actionsYaml().get(ONE).get("why").toString().contains("image.yaml predates per-input hashes"),
+        assertTrue(actionsYaml().get(ONE).get("why").toString().contains("image.yaml records no per-input hashes"),
                 actionsYaml().get(ONE).get("why").toString());
     }
 
