@@ -2,7 +2,9 @@ package dev.cloudimages.cli;
 
 import dev.cloudimages.plan.Action;
 import dev.cloudimages.support.BuildClock;
+import dev.cloudimages.config.ProjectRoot;
 import dev.cloudimages.support.Log;
+import dev.cloudimages.support.PathDisplay;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,29 +28,52 @@ import java.util.List;
         description = {"Turns layered HOCON configs into cloud VM images and ships them to the clouds.",
                 "A later step implies the earlier ones: configs -> state -> local -> upload -> import -> sign"
                         + " -> publish (upload and sign only for variants with a storage_url).",
-                "Exit status: 0 done, 1 failed, 2 usage error, 75 another machine holds the work (try again)."},
+                "Options may come before or after the step."},
+        footer = {"%n'build help STEP' or 'build STEP --help' shows a step's help;"
+                + " 'build completion' prints a bash/zsh completion script (see README, Usage)."},
         subcommands = {ConfigsCommand.class, StateCommand.class, RollbackCommand.class, LocalCommand.class,
-                UploadCommand.class, ImportCommand.class, SignCommand.class, PublishCommand.class})
+                UploadCommand.class, ImportCommand.class, SignCommand.class, PublishCommand.class,
+                CommandLine.HelpCommand.class, CompletionCommand.class})
 public class BuildCommand implements Runnable {
 
     private final CliContext context;
     private Log log;
+    private Path projectDir;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "enable debug output and stack traces")
+    @Option(names = "-C", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "the project directory (default: the nearest one at or above the current directory"
+                    + " that holds configs/images.conf)")
+    Path directory;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "debug log lines (QEMU command lines, the builder's console), stack traces on errors,"
+                    + " DEBUG=true for the scripts")
     boolean debug;
 
-    @Option(names = "--clean", scope = ScopeType.INHERIT, description = "start with a clean work environment")
+    @Option(names = "--clean", scope = ScopeType.INHERIT,
+            description = "delete and make again what work/ derives or caches: work/configs and work/scripts"
+                    + " (re-installed with only this run's --custom overlays), configs.yaml, actions.yaml,"
+                    + " work/build (scratch and failed builds' logs), work/cache (release metadata, builder ISOs,"
+                    + " acceleration probe) and work/firmware. Built images (work/images) are kept")
     boolean clean;
 
+    @Option(names = "--clean-images", scope = ScopeType.INHERIT,
+            description = "delete every local image in work/images (all clouds, selected or not) before the step;"
+                    + " not with state. Nothing in the clouds or the artifact store is touched")
+    boolean cleanImages;
+
     @Option(names = "--revise", scope = ScopeType.INHERIT,
-            description = "bump revisions if images are already published")
+            description = "for each selected variant: delete its local image in work/images, delete an image that"
+                    + " was imported (or stored) but never published, and give a published one the next revision;"
+                    + " with state: only say what it would do")
     boolean revise;
 
     @Option(names = "--custom", arity = "1..*", paramLabel = "DIR", scope = ScopeType.INHERIT,
-            description = "overlay custom directory in the work environment (in the order given)")
+            description = "overlay directories (configs/, scripts/) applied in the order given; remembered in work/"
+                    + " for later runs until another --custom or --clean")
     List<Path> custom = new ArrayList<>();
 
     @Option(names = "--skip", arity = "1..*", paramLabel = "KEY", scope = ScopeType.INHERIT,
@@ -86,7 +111,32 @@ public class BuildCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing STEP: one of " + String.join(", ", spec.subcommands().keySet()));
+                "missing STEP: one of " + String.join(", ", Cli.steps(spec.commandLine())));
+    }
+
+    /**
+     * The project this run works on: -C DIR, else found from where the user stands; a usage error
+     * (nothing is created) when there is none, rather than a work/ made in the wrong place.
+     */
+    Path projectDir(CommandLine commandLine) {
+        if (projectDir == null) {
+            if (directory != null) {
+                Path dir = context.cwd().resolve(directory).toAbsolutePath().normalize();
+                if (!ProjectRoot.isProject(dir)) {
+                    throw new CommandLine.ParameterException(commandLine, "-C " + directory + ": no "
+                            + ProjectRoot.MARKER + " there; -C takes a project directory (one holding configs/ and"
+                            + " scripts/)");
+                }
+                projectDir = dir;
+            } else {
+                String launcher = context.env().get("BUILD_HOME");
+                projectDir = ProjectRoot.find(context.cwd()).orElseThrow(() -> new CommandLine.ParameterException(
+                        commandLine, "no project at or above " + context.cwd() + " (a directory holding "
+                        + ProjectRoot.MARKER + "); cd into one or pass -C DIR"
+                        + (launcher == null || launcher.isBlank() ? "" : " (the shipped one: -C " + launcher + ")")));
+            }
+        }
+        return projectDir;
     }
 
     CliContext context() {
@@ -95,15 +145,17 @@ public class BuildCommand implements Runnable {
 
     /** The validated options, duplicates dropped in order; invalid values are usage errors (exit 2). */
     BuildOptions options(CommandLine commandLine) {
+        // paths on the command line are where the user stands, not in the project
+        Path cwd = context.cwd();
         List<Path> customDirs = unique(custom);
         for (Path dir : customDirs) {
-            if (!Files.isDirectory(context.projectDir().resolve(dir))) {
+            if (!Files.isDirectory(cwd.resolve(dir))) {
                 throw new CommandLine.ParameterException(commandLine, "--custom value is not a directory: " + dir);
             }
         }
         List<Path> varsFiles = unique(vars);
         for (Path file : varsFiles) {
-            if (!Files.isRegularFile(context.projectDir().resolve(file))) {
+            if (!Files.isRegularFile(cwd.resolve(file))) {
                 throw new CommandLine.ParameterException(commandLine, "--vars value is not a file: " + file);
             }
         }
@@ -124,19 +176,30 @@ public class BuildCommand implements Runnable {
                         "--disable takes import, sign or publish, got '" + step + "'");
             }
         }
+        if (cleanImages && commandLine.getCommandName().equals("state")) {
+            throw new CommandLine.ParameterException(commandLine,
+                    "--clean-images deletes images; state changes nothing (run it with the step that rebuilds them)");
+        }
+        Path project = projectDir(commandLine);
         return new BuildOptions(debug, clean, revise,
-                customDirs.stream().map(d -> context.projectDir().resolve(d).normalize()).toList(),
+                customDirs.stream().map(d -> cwd.resolve(d).toAbsolutePath().normalize()).toList(),
                 unique(skip), unique(only), parallel,
-                varsFiles.stream().map(f -> context.projectDir().resolve(f).normalize()).toList(), disabled,
-                cloudParallel);
+                varsFiles.stream().map(f -> cwd.resolve(f).toAbsolutePath().normalize()).toList(), disabled,
+                cleanImages, project, cloudParallel);
     }
 
     /** The console log for this run; colour only on a terminal and without --no-color or NO_COLOR. */
     Log log() {
         if (log == null) {
             boolean color = context.terminal() && !noColor && context.env().get("NO_COLOR") == null;
-            log = new Log(context.err(), color, debug);
+            log = new Log(context.err(), color, debug,
+                    new PathDisplay(context.cwd(), projectDir == null ? context.cwd() : projectDir));
         }
+        return log;
+    }
+
+    /** The log once the run has one (library log lines before that are dropped). */
+    Log logIfReady() {
         return log;
     }
 

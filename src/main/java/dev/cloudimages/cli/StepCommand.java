@@ -22,7 +22,10 @@ import dev.cloudimages.release.RollbackStep;
 import dev.cloudimages.release.StoreRelease;
 import dev.cloudimages.store.ArtifactStores;
 import dev.cloudimages.support.ToolIdentity;
+import dev.cloudimages.support.Fetch;
+import dev.cloudimages.support.Proxies;
 import dev.cloudimages.support.WorkLock;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -43,11 +46,21 @@ abstract class StepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Every step has its own help (its options are the shared ones); the top-level -h/-V stay there. */
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help message and exit")
+    boolean help;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "print version information and exit")
+    boolean version;
+
+    private BuildOptions options;
+
     @Override
     public final Integer call() {
-        BuildOptions options = build.options(spec.commandLine());
-        build.log().debug("step %s with %s", spec.name(), options);
-        try (WorkLock ignored = WorkLock.acquire(build.context().projectDir().resolve("work"), build.log())) {
+        options = build.options(spec.commandLine());
+        build.log().debug("step %s in %s with %s", spec.name(), options.projectDir(), options);
+        Fetch.useProxies(Proxies.fromEnvironment(build.context().env()));
+        try (WorkLock ignored = WorkLock.acquire(workDir(), build.log())) {
             return run(options);
         }
     }
@@ -158,7 +171,7 @@ abstract class StepCommand implements Callable<Integer> {
                        LocalBuildStep.Listener listener) {
         new LocalBuildStep(build.log()).run(new LocalBuildStep.Inputs(plan, workDir(), options.vars(),
                 options.parallel(), options.debug(), build.context().env(), build.clock(),
-                ToolIdentity.of(build.context().projectDir(), VersionProvider.version())), checked, listener);
+                ToolIdentity.of(options.projectDir(), VersionProvider.version())), checked, listener);
     }
 
     /** How often the pipeline's status line comes (BUILD_STATUS_SECONDS; tests make it short). */
@@ -172,13 +185,14 @@ abstract class StepCommand implements Callable<Integer> {
     }
 
     Path workDir() {
-        return build.context().projectDir().resolve("work");
+        return options.projectDir().resolve("work");
     }
 
     ConfigsStep.Outputs configs(BuildOptions options) {
         CliContext context = build.context();
-        return new ConfigsStep(build.log()).run(new ConfigsStep.Inputs(context.projectDir(), options.clean(),
-                options.custom(), options.only(), options.skip(), context.env(), build.clock()));
+        return new ConfigsStep(build.log()).run(new ConfigsStep.Inputs(options.projectDir(), options.clean(),
+                options.custom(), options.only(), options.skip(), context.env(), build.clock(),
+                options.cleanImages()));
     }
 
     /**

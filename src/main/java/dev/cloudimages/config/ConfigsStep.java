@@ -8,6 +8,7 @@ import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.ChildProcesses;
 import dev.cloudimages.support.Leftovers;
 import dev.cloudimages.support.Log;
+import dev.cloudimages.support.PathDisplay;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,12 @@ public final class ConfigsStep {
 
     /** What the step needs from the command line and the environment. */
     public record Inputs(Path projectDir, boolean clean, List<Path> customDirs, List<String> only,
-                         List<String> skip, Map<String, String> env, BuildClock clock) {
+                         List<String> skip, Map<String, String> env, BuildClock clock, boolean cleanImages) {
+
+        public Inputs(Path projectDir, boolean clean, List<Path> customDirs, List<String> only,
+                      List<String> skip, Map<String, String> env, BuildClock clock) {
+            this(projectDir, clean, customDirs, only, skip, env, clock, false);
+        }
     }
 
     /** What it produced: the resolution and where it was written. */
@@ -40,7 +46,8 @@ public final class ConfigsStep {
     }
 
     public Outputs run(Inputs inputs) {
-        WorkEnvironment work = new WorkEnvironment(inputs.projectDir(), inputs.projectDir().resolve("work"), log);
+        WorkEnvironment work = new WorkEnvironment(inputs.projectDir(), inputs.projectDir().resolve("work"), log,
+                paths(inputs.projectDir()));
         // this run holds the lock: whatever an earlier run left running or half-written is dead weight
         List<Long> stopped = ChildProcesses.stopRecorded(work.workDir().resolve(ChildProcesses.RECORD));
         if (!stopped.isEmpty()) {
@@ -48,10 +55,10 @@ public final class ConfigsStep {
                     stopped.size(), stopped);
         }
         Leftovers.sweep(work.workDir(), log, "left by an interrupted earlier run");
-        work.install(inputs.customDirs(), inputs.clean());
+        work.install(inputs.customDirs(), inputs.clean(), inputs.cleanImages());
 
         Path topFile = work.topLevelConfig();
-        HoconLoader loader = new HoconLoader(inputs.projectDir());
+        HoconLoader loader = new HoconLoader(paths(inputs.projectDir()));
         log.info("Reading %s", loader.display(topFile));
         TopConfig config = TopConfig.read(loader, loader.parse(topFile));
         config.warnings().forEach(warning -> log.warn("%s", warning));
@@ -75,6 +82,12 @@ public final class ConfigsStep {
         ConfigsYaml.write(yaml, resolution, log);
         summarise(resolution, loader.display(yaml), inputs.only(), inputs.skip());
         return new Outputs(yaml, topFile, resolution);
+    }
+
+    /** Paths as the log shows them when it knows this project; else as seen from the project root. */
+    private PathDisplay paths(Path projectDir) {
+        Path project = projectDir.toAbsolutePath().normalize();
+        return log.paths().projectDir().equals(project) ? log.paths() : PathDisplay.at(project);
     }
 
     /** Every --only/--skip key must be a dimension key, or the selection silently matches nothing. */

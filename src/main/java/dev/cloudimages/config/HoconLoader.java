@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.cloudimages.support.PathDisplay;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,11 +32,16 @@ import java.util.stream.Stream;
  */
 public final class HoconLoader {
 
-    private final Path displayBase;
+    private final PathDisplay paths;
 
     /** @param displayBase paths in error messages are shown relative to this directory */
     public HoconLoader(Path displayBase) {
-        this.displayBase = displayBase.toAbsolutePath().normalize();
+        this(PathDisplay.at(displayBase));
+    }
+
+    /** @param paths how paths in messages are shown (relative to where the user stands) */
+    public HoconLoader(PathDisplay paths) {
+        this.paths = paths;
     }
 
     /** A parsed document: the library's tree (which knows where every value came from) and its key order. */
@@ -131,8 +137,7 @@ public final class HoconLoader {
     }
 
     String display(Path path) {
-        Path absolute = path.toAbsolutePath().normalize();
-        return absolute.startsWith(displayBase) ? displayBase.relativize(absolute).toString() : absolute.toString();
+        return paths.show(path);
     }
 
     private String describe(ConfigException e) {
@@ -181,6 +186,13 @@ public final class HoconLoader {
     }
 
     private String relativise(String text) {
-        return text == null ? "" : text.replace(displayBase + "/", "").replace("\n", " ");
+        if (text == null) {
+            return "";
+        }
+        // the library names files by absolute path; show each as the user would type it
+        java.util.regex.Matcher files = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(paths.projectDir() + "/") + "[^\\s:,)]*").matcher(text);
+        return files.replaceAll(m -> java.util.regex.Matcher.quoteReplacement(display(Path.of(m.group()))))
+                .replace("\n", " ");
     }
 }

@@ -4,17 +4,15 @@ import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.FileTrees;
 import dev.cloudimages.support.Log;
+import dev.cloudimages.support.PathDisplay;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,86 +20,118 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The work/ directory. Its configs/ and scripts/ are installed from the project's own directories and
- * then each --custom overlay's, in order; an existing one is reused. Installing never overwrites a
- * file, except that an overlay's configs/images.conf same-directory symlink re-points the top-level
- * config. Installation is staged and renamed into place, so a failure leaves work/ as it was.
+ * The work/ directory. Its configs/ and scripts/ are derived: made from the project's own
+ * directories and then each overlay's, in order, on every run, and replaced whenever that result
+ * differs from what work/ holds, so an edit to a source or an overlay is never silently ignored.
+ * The overlays of the last --custom are remembered in work/overlays.list for runs without one.
+ * Installing is staged (and so checked) before anything in work/ changes: a collision leaves
+ * work/ as it was. --clean empties everything derived or cached; built images stay unless
+ * --clean-images is given too.
  */
 public final class WorkEnvironment {
 
     public static final List<String> OVERLAYS = List.of("configs", "scripts");
     public static final String IMAGES_CONF = "images.conf";
+    /** The --custom overlays the derived trees were last made with, one absolute path a line. */
+    public static final String OVERLAYS_RECORD = "overlays.list";
+    /** What --clean keeps: the built images, the lock this run holds. */
+    private static final List<String> KEPT_BY_CLEAN = List.of("images", dev.cloudimages.support.WorkLock.FILE);
 
     private final Path projectDir;
     private final Path workDir;
     private final Log log;
+    private final PathDisplay paths;
 
     public WorkEnvironment(Path projectDir, Path workDir, Log log) {
+        this(projectDir, workDir, log, PathDisplay.at(projectDir));
+    }
+
+    public WorkEnvironment(Path projectDir, Path workDir, Log log, PathDisplay paths) {
         this.projectDir = projectDir.toAbsolutePath().normalize();
         this.workDir = workDir.toAbsolutePath().normalize();
         this.log = log;
+        this.paths = paths;
     }
 
     public Path workDir() {
         return workDir;
     }
 
-    /** Removes everything work/ holds (but not work/ itself, its lock, or overlays staged to replace it). */
-    private void clean(Map<String, Path> keep) {
-        log.info("Cleaning work environment %s", display(workDir));
-        if (!Files.isDirectory(workDir)) {
-            return;
-        }
+    /** --clean: removes everything work/ holds but the built images, the lock and the new trees. */
+    private void clean(Map<String, Path> keep) throws IOException {
+        log.info("Cleaning %s: everything derived or cached (built images in %s are kept)", display(workDir),
+                display(workDir.resolve("images")));
         try (Stream<Path> entries = Files.list(workDir)) {
             for (Path entry : entries.sorted().toList()) {
-                if (entry.getFileName().toString().equals(dev.cloudimages.support.WorkLock.FILE)
-                        || keep.containsValue(entry)) {
-                    continue; // held by this very run
+                if (!KEPT_BY_CLEAN.contains(entry.getFileName().toString()) && !keep.containsValue(entry)) {
+                    FileTrees.deleteRecursively(entry);
                 }
-                FileTrees.deleteRecursively(entry);
             }
-        } catch (IOException e) {
-            throw new BuildException("cannot clean " + display(workDir) + ": " + AtomicFiles.describe(e));
         }
     }
 
-    /** Installs the overlays that are missing from work/; returns the names it installed. */
+    /** --clean-images: every local image of every cloud, asked for by name. */
+    private void cleanImages() throws IOException {
+        Path images = workDir.resolve("images");
+        if (Files.isDirectory(images)) {
+            log.warn("--clean-images: deleting every local image in %s", display(images));
+            FileTrees.deleteRecursively(images);
+        }
+    }
+
+    /** Installs or refreshes configs/ and scripts/; returns the names it (re)installed. */
     public List<String> install(List<Path> customDirs) {
-        return install(customDirs, false);
+        return install(customDirs, false, false);
+    }
+
+    public List<String> install(List<Path> customDirs, boolean clean) {
+        return install(customDirs, clean, false);
     }
 
     /**
-     * Installs the overlays that are missing from work/, or with {@code clean} empties work/ and
-     * installs them all. The overlays are staged (and so checked) before anything is removed: an
-     * overlay that cannot be installed leaves work/, built images and caches included, as it was.
+     * Makes configs/ and scripts/ from the project and the overlays (this run's --custom, else
+     * the remembered ones unless {@code clean}), and puts each in place when work/ has none or a
+     * different one. The trees are staged first: an overlay that cannot be installed leaves work/,
+     * built images and caches included, as it was.
      */
-    public List<String> install(List<Path> customDirs, boolean clean) {
-        List<Path> sources = sources(customDirs);
+    public List<String> install(List<Path> customDirs, boolean clean, boolean cleanImages) {
         Map<String, Path> staged = new LinkedHashMap<>();
         try {
             Files.createDirectories(workDir);
+            List<Path> overlays = overlays(customDirs, clean);
+            List<Path> sources = sources(overlays);
+            List<String> changed = new ArrayList<>();
             for (String overlay : OVERLAYS) {
-                if (!clean && Files.isDirectory(workDir.resolve(overlay))) {
-                    log.info("Using existing '%s' in work environment (--clean to reinstall)", overlay);
-                    if (!customDirs.isEmpty()) {
-                        log.warn("--custom overlays are not applied to the existing work/%s; add --clean to apply them",
-                                overlay);
-                    }
-                    continue;
-                }
-                log.info("Installing '%s' overlay in work environment from %s", overlay, describe(sources, overlay));
                 Path stage = Files.createTempDirectory(workDir, "." + overlay + ".staging-");
                 staged.put(overlay, stage);
                 makeReadable(stage);
-                new Installer(overlay, stage).installAll(sources);
+                new OverlayInstaller(overlay, stage, log, this::display).installAll(sources);
+                Path installed = workDir.resolve(overlay);
+                if (clean || !Files.isDirectory(installed)) {
+                    log.info("Installing %s from %s", display(installed), describe(sources, overlay));
+                    changed.add(overlay);
+                    continue;
+                }
+                List<String> differences = TreeDiff.between(installed, stage);
+                if (differences.isEmpty()) {
+                    log.info("%s is up to date with %s", display(installed), describe(sources, overlay));
+                } else {
+                    log.info("Re-installing %s from %s: changed since it was made: %s", display(installed),
+                            describe(sources, overlay), summary(differences));
+                    changed.add(overlay);
+                }
             }
             if (clean) {
                 clean(staged);
             }
-            for (Map.Entry<String, Path> entry : staged.entrySet()) {
-                Files.move(entry.getValue(), workDir.resolve(entry.getKey()), StandardCopyOption.ATOMIC_MOVE);
+            if (cleanImages) {
+                cleanImages();
             }
-            return List.copyOf(staged.keySet());
+            for (String overlay : changed) {
+                replace(staged.get(overlay), workDir.resolve(overlay));
+            }
+            remember(overlays);
+            return List.copyOf(changed);
         } catch (IOException e) {
             throw new BuildException("cannot install overlays into " + display(workDir) + ": " + AtomicFiles.describe(e));
         } finally {
@@ -113,6 +143,70 @@ public final class WorkEnvironment {
                 }
             }
         }
+    }
+
+    /** The overlays to apply: this run's, else the remembered ones (which must still exist), else none. */
+    private List<Path> overlays(List<Path> customDirs, boolean clean) throws IOException {
+        Path record = workDir.resolve(OVERLAYS_RECORD);
+        List<Path> remembered = !Files.isRegularFile(record) ? List.of()
+                : Files.readAllLines(record).stream().filter(l -> !l.isBlank()).map(Path::of).toList();
+        if (!customDirs.isEmpty()) {
+            List<Path> given = customDirs.stream().map(d -> d.toAbsolutePath().normalize()).distinct().toList();
+            if (!remembered.isEmpty() && !remembered.equals(given)) {
+                log.info("Overlays changed: %s before, now %s", shown(remembered), shown(given));
+            }
+            return given;
+        }
+        if (clean || remembered.isEmpty()) {
+            return List.of();
+        }
+        for (Path dir : remembered) {
+            if (!Files.isDirectory(dir)) {
+                throw new BuildException("the overlay " + display(dir) + " (remembered in " + display(record)
+                        + " from an earlier --custom) no longer exists; give --custom again, or --clean to"
+                        + " build without overlays");
+            }
+        }
+        log.info("Applying the overlays of an earlier run: %s (--custom to change them, --clean to drop them)",
+                shown(remembered));
+        return remembered;
+    }
+
+    private void remember(List<Path> overlays) {
+        Path record = workDir.resolve(OVERLAYS_RECORD);
+        if (overlays.isEmpty()) {
+            AtomicFiles.deleteQuietly(record);
+        } else {
+            AtomicFiles.writeString(record, String.join("\n", overlays.stream().map(Path::toString).toList()) + "\n");
+        }
+    }
+
+    /**
+     * Puts a staged tree in place of the installed one. The old one is first renamed to a
+     * staging name, so a run killed between the two renames leaves a leftover the next run
+     * sweeps, never a half-deleted configs/.
+     */
+    private void replace(Path stage, Path installed) throws IOException {
+        Path old = null;
+        if (Files.exists(installed, LinkOption.NOFOLLOW_LINKS)) {
+            old = workDir.resolve("." + installed.getFileName() + ".staging-replaced-" + ProcessHandle.current().pid());
+            FileTrees.deleteRecursively(old);
+            Files.move(installed, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(stage, installed, StandardCopyOption.ATOMIC_MOVE);
+        if (old != null) {
+            FileTrees.deleteRecursively(old);
+        }
+    }
+
+    private static String summary(List<String> differences) {
+        int shown = Math.min(differences.size(), 5);
+        return String.join(", ", differences.subList(0, shown))
+                + (differences.size() > shown ? " and " + (differences.size() - shown) + " more" : "");
+    }
+
+    private String shown(List<Path> dirs) {
+        return String.join(" ", dirs.stream().map(this::display).toList());
     }
 
     /** Temporary directories are private (0700); the installed overlay is an ordinary directory. */
@@ -141,15 +235,14 @@ public final class WorkEnvironment {
         return link;
     }
 
-    private List<Path> sources(List<Path> customDirs) {
+    private List<Path> sources(List<Path> overlays) {
         LinkedHashSet<Path> unique = new LinkedHashSet<>();
         unique.add(projectDir);
-        for (Path dir : customDirs) {
-            Path absolute = dir.toAbsolutePath().normalize();
-            if (!Files.isDirectory(absolute)) {
-                throw new BuildException("--custom " + dir + " is not a directory");
+        for (Path dir : overlays) {
+            if (!Files.isDirectory(dir)) {
+                throw new BuildException("--custom " + display(dir) + " is not a directory");
             }
-            unique.add(absolute);
+            unique.add(dir);
         }
         return new ArrayList<>(unique);
     }
@@ -165,110 +258,6 @@ public final class WorkEnvironment {
     }
 
     String display(Path path) {
-        Path absolute = path.toAbsolutePath().normalize();
-        return absolute.startsWith(projectDir) && !absolute.equals(projectDir)
-                ? projectDir.relativize(absolute).toString() : absolute.toString();
-    }
-
-    /** Copies one overlay from every source into a staging directory, remembering who provided what. */
-    private final class Installer {
-        private final String overlay;
-        private final Path stage;
-        private final Map<Path, Path> providedBy = new HashMap<>();
-
-        Installer(String overlay, Path stage) {
-            this.overlay = overlay;
-            this.stage = stage;
-        }
-
-        void installAll(List<Path> sources) throws IOException {
-            for (Path source : sources) {
-                Path from = source.resolve(overlay);
-                if (!Files.isDirectory(from)) {
-                    log.debug("%s does not exist, skipping", display(from));
-                    continue;
-                }
-                List<Path> entries;
-                // linked directories are followed; hidden files (.gitkeep, editor swap files) are not overlay content
-                try (Stream<Path> walk = Files.walk(from, FileVisitOption.FOLLOW_LINKS)) {
-                    entries = walk.filter(p -> !p.equals(from) && !isHidden(from.relativize(p))).sorted().toList();
-                } catch (FileSystemLoopException | java.io.UncheckedIOException e) {
-                    throw new BuildException(display(from) + " cannot be installed: " + e.getMessage()
-                            + " (a symlink loop?); fix the links in the overlay");
-                }
-                for (Path entry : entries) {
-                    installEntry(from, entry);
-                }
-            }
-        }
-
-        private void installEntry(Path from, Path entry) throws IOException {
-            Path relative = from.relativize(entry);
-            Path target = stage.resolve(relative);
-            if (overlay.equals("configs") && relative.toString().equals(IMAGES_CONF) && !isImagesConfLink(relative, entry)
-                    && (Files.isSymbolicLink(entry) || Files.exists(target, LinkOption.NOFOLLOW_LINKS))) {
-                throw new BuildException(display(entry) + (Files.isSymbolicLink(entry)
-                        ? " points at " + Files.readSymbolicLink(entry) + ", outside its own directory"
-                        : " is not a symlink") + "; configs/images.conf must be a symlink to the top-level config"
-                        + " beside it (e.g. ln -s my.conf configs/images.conf); work/ was left unchanged");
-            }
-            if (isImagesConfLink(relative, entry)) {
-                Path linkTarget = Files.readSymbolicLink(entry);
-                if (Files.isSymbolicLink(target)) {
-                    log.debug("%s re-points %s/%s to %s", display(entry), overlay, relative, linkTarget);
-                    Files.delete(target);
-                } else if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                    throw collision(relative, entry);
-                }
-                Files.createSymbolicLink(target, linkTarget);
-                providedBy.put(relative, entry);
-                return;
-            }
-            if (Files.isDirectory(entry)) {
-                if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                    return;
-                }
-                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                    throw collision(relative, entry);
-                }
-                Files.createDirectories(target);
-                providedBy.put(relative, entry);
-                return;
-            }
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                throw collision(relative, entry);
-            }
-            if (!Files.exists(entry)) {
-                throw new BuildException(display(entry) + " is a symlink to a file that does not exist; fix or remove it");
-            }
-            Files.copy(entry, target, StandardCopyOption.COPY_ATTRIBUTES);
-            providedBy.put(relative, entry);
-        }
-
-        private static boolean isHidden(Path relative) {
-            for (Path part : relative) {
-                if (part.toString().startsWith(".")) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /** Only configs/images.conf, and only as a link to a file in the same directory, may be replaced. */
-        private boolean isImagesConfLink(Path relative, Path entry) throws IOException {
-            if (!overlay.equals("configs") || !relative.toString().equals(IMAGES_CONF) || !Files.isSymbolicLink(entry)) {
-                return false;
-            }
-            Path linkTarget = Files.readSymbolicLink(entry).normalize();
-            return linkTarget.getNameCount() == 1 && !linkTarget.isAbsolute();
-        }
-
-        private BuildException collision(Path relative, Path entry) {
-            Path first = providedBy.get(relative);
-            return new BuildException("overlay collision: " + overlay + "/" + relative + " from " + display(entry)
-                    + " would overwrite the one from " + (first == null ? "an earlier source" : display(first))
-                    + "; overlays may add files but not replace them (rename yours, or include the original from it);"
-                    + " work/ was left unchanged");
-        }
+        return paths.show(path);
     }
 }

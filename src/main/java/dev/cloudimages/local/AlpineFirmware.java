@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
 /**
  * UEFI firmware from the Alpine repository, for hosts without it installed (as the reference
  * builder does): the "ovmf" (x86_64) or "aavmf" (aarch64) package of the builder's release,
@@ -123,56 +126,38 @@ final class AlpineFirmware {
         return java.util.Optional.empty();
     }
 
-    /** Just enough of ustar to read Alpine's concatenated tar segments. */
+    /** The regular files of Alpine's tar archives: an .apk or APKINDEX.tar.gz, ungzipped. */
     static final class Tar {
 
         interface Entry {
             void accept(String path, byte[] content) throws IOException;
         }
 
-        static void read(InputStream in, Entry entry) throws IOException {
-            byte[] header = new byte[512];
-            while (readFully(in, header)) {
-                if (isZero(header)) {
-                    continue; // end-of-archive blocks between concatenated segments
+        /**
+         * Alpine's archives are gzip streams of tar segments concatenated (signature, control,
+         * data); abuild cuts the end-of-archive blocks between them, so they read as one tar. A
+         * segment that kept its end blocks is read past too: reading goes on while bytes remain,
+         * with 512-byte records so nothing of the next segment is taken as padding.
+         */
+        static void read(InputStream gunzipped, Entry entry) throws IOException {
+            InputStream in = new java.io.BufferedInputStream(gunzipped);
+            do {
+                TarArchiveInputStream tar = new TarArchiveInputStream(in, 512);
+                TarArchiveEntry next;
+                while ((next = tar.getNextEntry()) != null) {
+                    if (next.isFile()) {
+                        String path = next.getName();
+                        entry.accept(path.startsWith("./") ? path.substring(2) : path, tar.readAllBytes());
+                    }
                 }
-                String name = field(header, 0, 100);
-                String prefix = field(header, 345, 155);
-                long size = Long.parseLong(field(header, 124, 12).trim().isEmpty() ? "0" : field(header, 124, 12).trim(), 8);
-                char type = (char) header[156];
-                byte[] content = new byte[(int) size];
-                if (!readFully(in, content) && size > 0) {
-                    throw new IOException("truncated tar entry " + name);
-                }
-                long pad = (512 - size % 512) % 512;
-                in.skipNBytes(pad);
-                String path = prefix.isEmpty() ? name : prefix + "/" + name;
-                if (type == '0' || type == 0) {
-                    entry.accept(path.startsWith("./") ? path.substring(2) : path, content);
-                }
-            }
+            } while (hasMore(in));
         }
 
-        private static boolean readFully(InputStream in, byte[] buffer) throws IOException {
-            int read = in.readNBytes(buffer, 0, buffer.length);
-            return read == buffer.length;
-        }
-
-        private static boolean isZero(byte[] block) {
-            for (byte b : block) {
-                if (b != 0) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private static String field(byte[] header, int offset, int length) {
-            int end = offset;
-            while (end < offset + length && header[end] != 0) {
-                end++;
-            }
-            return new String(header, offset, end - offset, StandardCharsets.US_ASCII);
+        private static boolean hasMore(InputStream in) throws IOException {
+            in.mark(1);
+            boolean more = in.read() >= 0;
+            in.reset();
+            return more;
         }
     }
 }

@@ -30,6 +30,22 @@ public final class BootMedia {
     private final Path cacheDir;
     private final Log log;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /**
+     * ISOs verified in this run, with the ISO's size and time then: the preflight checks each once
+     * and the builds reuse it, unless the file changed since (then it is checked again).
+     */
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    private record Verified(BootFiles files, String stamp) {
+    }
+
+    private static String stamp(Path iso) {
+        try {
+            return Files.size(iso) + " " + Files.getLastModifiedTime(iso).toMillis();
+        } catch (IOException e) {
+            return "";
+        }
+    }
 
     public BootMedia(Path cacheDir, Log log) {
         this.cacheDir = cacheDir;
@@ -49,6 +65,10 @@ public final class BootMedia {
         String name = isoName(release, arch);
         synchronized (locks.computeIfAbsent(name, n -> new Object())) {
             String url = isoUrl(mirror, release, arch);
+            Verified known = verified.get(url);
+            if (known != null && known.stamp().equals(stamp(known.files().iso()))) {
+                return known.files();
+            }
             Path iso = cacheDir.resolve(name);
             Checksum expected = checksum(url, iso);
             if (Files.isRegularFile(iso)) {
@@ -64,7 +84,9 @@ public final class BootMedia {
             }
             // the provenance names the ISO by sha256 even where the mirror publishes only sha512
             String sha256 = expected.algorithm().equals("sha256") ? expected.hex() : new Checksum("sha256", "").digest(iso);
-            return bootFiles(iso, expected.hex(), sha256);
+            BootFiles files = bootFiles(iso, expected.hex(), sha256);
+            verified.put(url, new Verified(files, stamp(iso)));
+            return files;
         }
     }
 

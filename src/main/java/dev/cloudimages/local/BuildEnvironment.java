@@ -3,18 +3,32 @@ package dev.cloudimages.local;
 import dev.cloudimages.alpine.AlpineEndpoints;
 import dev.cloudimages.config.ResolvedVariant;
 import dev.cloudimages.plan.VariantPlan;
+import dev.cloudimages.support.Proxies;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The variables the provisioning scripts get (behaviour page, section 5, plus MOTD, NTP_SERVER,
- * IMAGE_NAME, BUILDER_REPOS, INPUT_HASH and, when set, SOURCE_DATE_EPOCH), from a variant's resolved config and
+ * IMAGE_NAME, BUILDER_REPOS, INPUT_HASH and, when set, SOURCE_DATE_EPOCH and the proxy variables), from a variant's resolved config and
  * its plan, and the env file that carries them into the builder.
  */
 public final class BuildEnvironment {
 
     private BuildEnvironment() {
+    }
+
+    /**
+     * With the host's proxy settings (http_proxy, https_proxy, no_proxy, both spellings) passed
+     * on, as Packer and osbuild do: apk in the builder fetches the image's packages through the
+     * same proxy as the tool's own downloads. A proxy on the host's loopback is re-pointed at the
+     * host as the VM sees it (QEMU's user network, 10.0.2.2).
+     */
+    public static Map<String, String> of(VariantPlan plan, boolean debug, dev.cloudimages.support.BuildClock clock,
+                                         Map<String, String> hostEnv) {
+        Map<String, String> env = of(plan, debug, clock);
+        env.putAll(Proxies.fromEnvironment(hostEnv).guestEnvironment());
+        return env;
     }
 
     public static Map<String, String> of(VariantPlan plan, boolean debug, dev.cloudimages.support.BuildClock clock) {

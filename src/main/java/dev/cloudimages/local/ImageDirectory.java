@@ -74,9 +74,9 @@ final class ImageDirectory {
             extra.put("sbom", writeSbom(parts, newDir, clock, tool));
         }
         extra.put("provenance", parts.provenance());
-        LocalImages.write(newDir, new LocalImages.Record(build.key(), build.buildName(), build.imageName(),
+        LocalImages.write(newDir, LocalImages.Record.built(build.key(), build.buildName(), build.imageName(),
                 build.revision(), format, file, Files.size(image), sha256, build.inputHash(),
-                ISO_SECONDS.format(clock.now())), extra);
+                ISO_SECONDS.format(clock.now()), BuildSettings.text(build.variant(), "mirror")), extra);
         FileTrees.deleteRecursively(finalDir);
         AtomicFiles.moveIntoPlace(newDir, finalDir);
         return finalDir.resolve(file);

@@ -89,8 +89,7 @@ public final class LocalBuildStep {
             return new Outputs(List.of(), List.of());
         }
         VmTunables tunables = checked.tunables();
-        Context context = new Context(inputs, tunables, checked.tools(),
-                new BootMedia(inputs.workDir().resolve("cache/iso"), log), checked.firmware(),
+        Context context = new Context(inputs, tunables, checked.tools(), checked.media(), checked.firmware(),
                 new Accelerator(tunables, inputs.workDir().resolve("cache"), log));
 
         int threads = Math.min(inputs.parallel(), builds.size());
@@ -171,7 +170,7 @@ public final class LocalBuildStep {
             String arch = QemuCommand.arch(variant);
             String mirror = BuildSettings.text(variant, "mirror");
             String release = BuildSettings.builderRelease(variant);
-            BootMedia.BootFiles boot = context.media().prepare(mirror, release, arch);
+            BootMedia.BootFiles boot = context.media().prepare(mirror, release, arch); // checked by the preflight
 
             Firmware.Uefi uefi = "uefi".equals(variant.config().get("firmware"))
                     ? context.firmware().uefi(arch, mirror, release) : null;
@@ -185,7 +184,8 @@ public final class LocalBuildStep {
             }
             Path payload = scratch.resolve("payload.img");
             PayloadDisk.make(payload, scratch.resolve("payload"), variant, workDir.resolve("scripts"),
-                    BuildEnvironment.of(build, context.inputs().debug(), context.inputs().clock()), context.tools());
+                    BuildEnvironment.of(build, context.inputs().debug(), context.inputs().clock(), context.inputs().env()),
+                    context.tools());
 
             Path qemu = context.tools().find(QemuCommand.binary(variant));
             String accel = context.accelerator().choose(arch, qemu, boot.kernel(), uefi);
@@ -217,7 +217,7 @@ public final class LocalBuildStep {
                 log.warn("[%s] could not remove %s: %s", key, scratch, AtomicFiles.describe(e));
             }
             log.info("[%s] built %s (boot %.1f s, scripts %.1f s, conversion %.1f s, total %.1f s)", key,
-                    workDir.relativize(image), timings.bootToFirstScript() / 1000.0, timings.scripts() / 1000.0,
+                    log.show(image), timings.bootToFirstScript() / 1000.0, timings.scripts() / 1000.0,
                     timings.conversion() / 1000.0, timings.total() / 1000.0);
             return new Built(key, image, timings);
         } catch (BuildException e) {
@@ -281,7 +281,7 @@ public final class LocalBuildStep {
         if (Files.isRegularFile(consoleLog)) {
             List<String> tail = tail(consoleLog, 15);
             if (!tail.isEmpty()) {
-                log.info("[%s] last lines of %s:", key, consoleLog);
+                log.info("[%s] last lines of %s:", key, log.show(consoleLog));
                 tail.forEach(line -> log.info("[%s] | %s", key, line));
             }
         }
@@ -314,9 +314,7 @@ public final class LocalBuildStep {
     private void summarise(List<Built> built, List<Failed> failed) {
         log.info("Built %d image(s)%s", built.size(), failed.isEmpty() ? "" : ", " + failed.size() + " failed");
         if (!failed.isEmpty()) {
-            throw new BuildException(failed.size() + " build(s) failed: " + String.join(", ",
-                    failed.stream().map(f -> f.key() + " (" + f.reason() + (f.log() == null ? "" : "; log " + f.log()) + ")")
-                            .toList()));
+            throw new BuildException(Failures.summary(failed, log));
         }
     }
 

@@ -2,9 +2,12 @@ package dev.cloudimages.local;
 
 import dev.cloudimages.config.ResolvedVariant;
 import dev.cloudimages.plan.VariantPlan;
+import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.Log;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +15,16 @@ import java.util.Set;
 
 /**
  * Every check of the local step that needs no build: tunables, each variant's size, format and
- * architecture, the host programs, and the UEFI firmware. Run before --revise removes any image,
- * so a check that fails leaves the old images where they are.
+ * architecture, the host programs, the UEFI firmware, disk space, and each builder ISO (the
+ * mirror reachable, the checksum right), each once however many builds need it. A cause that
+ * every build shares (an unreachable mirror) is one line before anything starts, not one failure
+ * per build. Run before --revise removes any image, so a check that fails leaves the old images
+ * where they are.
  */
 public final class LocalPreflight {
 
-    /** What the checks found, for the builds to use. */
-    public record Checked(VmTunables tunables, HostTools tools, Firmware firmware) {
+    /** What the checks found, for the builds to use; {@code media} holds the ISOs checked. */
+    public record Checked(VmTunables tunables, HostTools tools, Firmware firmware, BootMedia media) {
     }
 
     private LocalPreflight() {
@@ -29,8 +35,9 @@ public final class LocalPreflight {
         VmTunables tunables = VmTunables.load(varsFiles);
         HostTools tools = new HostTools(env);
         Firmware firmware = new Firmware(workDir.resolve("firmware"), log);
+        BootMedia media = new BootMedia(workDir.resolve("cache/iso"), log);
         if (builds.isEmpty()) {
-            return new Checked(tunables, tools, firmware);
+            return new Checked(tunables, tools, firmware, media);
         }
         for (VariantPlan build : builds) {
             BuildSettings.size(build.variant());
@@ -52,6 +59,25 @@ public final class LocalPreflight {
             }
         }
         DiskSpace.checkHost(workDir, builds, parallel);
-        return new Checked(tunables, tools, firmware);
+        isos(builds, media);
+        return new Checked(tunables, tools, firmware, media);
+    }
+
+    /** Fetches and verifies every builder ISO the builds need, once each, before any build starts. */
+    private static void isos(List<VariantPlan> builds, BootMedia media) {
+        Map<List<String>, List<String>> users = new LinkedHashMap<>();
+        for (VariantPlan build : builds) {
+            ResolvedVariant variant = build.variant();
+            users.computeIfAbsent(List.of(BuildSettings.text(variant, "mirror"), BuildSettings.builderRelease(variant),
+                    QemuCommand.arch(variant)), k -> new ArrayList<>()).add(build.key());
+        }
+        users.forEach((iso, keys) -> {
+            try {
+                media.prepare(iso.get(0), iso.get(1), iso.get(2));
+            } catch (BuildException e) {
+                throw new BuildException(e.getMessage() + "; " + keys.size() + " build(s) need it ("
+                        + Failures.some(keys) + "); no build was started");
+            }
+        });
     }
 }

@@ -16,14 +16,18 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * A content hash of everything that shapes a local image: the variant's resolved config (less the
- * keys only import and publish read), its revision, the scripts and script dirs it runs, and the
- * builder's own inputs (the payload runner and boot hook). A local image whose recorded hash
- * differs is stale.
+ * A content hash of everything that shapes a local image, made of named parts so a stale image can
+ * say which input changed: each setting of the variant's resolved config (less the keys only
+ * import and publish read), its revision, each script and each file of its script dirs, the
+ * builder's own inputs (the payload runner and boot hook) and, when the config's values name it,
+ * the mirror. The parts go into image.yaml ({@link InputChanges} compares them).
  */
 public final class InputHash {
 
@@ -32,14 +36,33 @@ public final class InputHash {
      * included), never what is in it, and
      * end_of_life, which for edge and for branches without a date is "tomorrow" and would make
      * every image stale each day; and config_key and image_key, labels made of values already hashed.
+     * {@code mirror} is not a part as such: it says where the builder downloads from (the ISO,
+     * the builder's own packages, firmware), which cannot change the image. Where a value
+     * carries it ({@code repos} become the image's /etc/apk/repositories) it does, so values are
+     * hashed with the mirror as "{mirror}" and the mirror is one part of its own, "mirror": a
+     * stale image then says "the mirror", not "repos".
      */
     static final Set<String> NOT_HASHED = Set.of("access", "regions", "cloud_region_url", "cloud_launch_url",
             "encrypted", "end_of_life", "import", "publish", "poll_interval", "config_key", "image_key",
-            "storage_url", "signing_cmd");
+            "storage_url", "signing_cmd", "mirror");
+
+    /** Part names: "config KEY", "revision", "script NAME", "script_dirs DIR/FILE", "builder NAME", "mirror". */
+    public static final String CONFIG = "config ";
+    public static final String SCRIPT = "script ";
+    public static final String SCRIPT_DIRS = "script_dirs ";
+    public static final String BUILDER = "builder ";
+    public static final String REVISION = "revision";
+    public static final String MIRROR = "mirror";
 
     /** A named input of the builder itself. */
     public record BuilderInput(String name, byte[] content) {
     }
+
+    /**
+     * The parts of every hash made in this process, by hash: the planner passes the combined hash
+     * alone ({@code Inspection.against(hash)}), and the hash names its parts without doubt.
+     */
+    private static final Map<String, Map<String, String>> PARTS = new ConcurrentHashMap<>();
 
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -52,19 +75,47 @@ public final class InputHash {
         this.builderInputs = List.copyOf(builderInputs);
     }
 
+    /** The combined hash ("sha256:..."), of the parts in their order. */
     public String of(ResolvedVariant variant, int revision) {
+        Map<String, String> parts = parts(variant, revision);
         MessageDigest digest = sha256();
-        Map<String, Object> config = new LinkedHashMap<>(variant.config());
+        parts.forEach((name, hash) -> update(digest, name, hash.getBytes(StandardCharsets.UTF_8)));
+        String combined = "sha256:" + HexFormat.of().formatHex(digest.digest());
+        PARTS.putIfAbsent(combined, parts);
+        return combined;
+    }
+
+    /** The named parts of a hash this process made, if it made it. */
+    public static Optional<Map<String, String>> partsOf(String combined) {
+        return Optional.ofNullable(PARTS.get(combined));
+    }
+
+    /** Part name -> the hex SHA-256 of that input, in a fixed order. */
+    public Map<String, String> parts(ResolvedVariant variant, int revision) {
+        Map<String, String> parts = new LinkedHashMap<>();
+        String mirror = variant.config().get("mirror") instanceof String m && !m.isBlank() ? m : null;
+        Map<String, Object> config = new TreeMap<>(variant.config());
         NOT_HASHED.forEach(config::remove);
-        update(digest, "config", canonical(variant, config));
-        update(digest, "revision", Integer.toString(revision).getBytes(StandardCharsets.UTF_8));
+        boolean mirrorUsed = false;
+        for (Map.Entry<String, Object> setting : config.entrySet()) {
+            String text = new String(canonical(variant, setting.getValue()), StandardCharsets.UTF_8);
+            if (mirror != null && text.contains(mirror)) {
+                text = text.replace(mirror, "{mirror}");
+                mirrorUsed = true;
+            }
+            parts.put(CONFIG + setting.getKey(), hex(text.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (mirrorUsed) {
+            parts.put(MIRROR, hex(mirror.getBytes(StandardCharsets.UTF_8)));
+        }
+        parts.put(REVISION, hex(Integer.toString(revision).getBytes(StandardCharsets.UTF_8)));
         for (String script : strings(variant, "scripts")) {
             Path file = scriptsDir.resolve(script);
             if (!Files.isRegularFile(file)) {
                 throw new BuildException("variant " + variant.key() + ": script '" + script + "' is not in "
                         + scriptsDir + "; add it to scripts/ (or a --custom overlay) or remove it from 'scripts'");
             }
-            update(digest, "script " + script, read(file));
+            parts.put(SCRIPT + script, hex(read(file)));
         }
         for (String dir : strings(variant, "script_dirs")) {
             Path root = scriptsDir.resolve(dir);
@@ -74,7 +125,7 @@ public final class InputHash {
             }
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                    update(digest, "dir " + dir + "/" + root.relativize(file), read(file));
+                    parts.put(SCRIPT_DIRS + dir + "/" + root.relativize(file), hex(read(file)));
                 }
             } catch (IOException e) {
                 throw new BuildException("cannot read " + root + ": " + AtomicFiles.describe(e));
@@ -83,9 +134,9 @@ public final class InputHash {
             }
         }
         for (BuilderInput input : builderInputs) {
-            update(digest, "builder " + input.name(), input.content());
+            parts.put(BUILDER + input.name(), hex(input.content()));
         }
-        return "sha256:" + HexFormat.of().formatHex(digest.digest());
+        return parts;
     }
 
     /** The variant's list setting ("scripts", "script_dirs"), empty when absent. */
@@ -100,9 +151,9 @@ public final class InputHash {
         throw new BuildException("variant " + variant.key() + ": '" + key + "' must be a list, got " + value);
     }
 
-    private static byte[] canonical(ResolvedVariant variant, Map<String, Object> config) {
+    private static byte[] canonical(ResolvedVariant variant, Object value) {
         try {
-            return CANONICAL.writeValueAsBytes(config);
+            return CANONICAL.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new BuildException("variant " + variant.key() + ": cannot hash its config: " + e.getOriginalMessage());
         }
@@ -114,6 +165,10 @@ public final class InputHash {
         } catch (IOException e) {
             throw new BuildException("cannot read " + file + ": " + AtomicFiles.describe(e));
         }
+    }
+
+    private static String hex(byte[] content) {
+        return HexFormat.of().formatHex(sha256().digest(content));
     }
 
     /** Length-prefixed, so moving bytes from one input to the next changes the hash. */

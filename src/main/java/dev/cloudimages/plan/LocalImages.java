@@ -33,9 +33,34 @@ public final class LocalImages {
     /** Beside a verified image: size, modification time and sha256 at the last full check. */
     static final String VERIFIED = ".verified";
 
-    /** What image.yaml says about a local image. */
+    /**
+     * What image.yaml says about a local image; {@code inputs} are the named parts of its input
+     * hash (empty in a record written before they were kept) and {@code mirror} the mirror its
+     * repos named when that was one of them ("" otherwise).
+     */
     public record Record(String variant, String buildName, String imageName, int revision, String format,
-                         String file, long size, String sha256, String inputHash, String built) {
+                         String file, long size, String sha256, String inputHash, String built,
+                         Map<String, String> inputs, String mirror) {
+
+        public Record {
+            inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+            mirror = mirror == null ? "" : mirror;
+        }
+
+        /** A record without input parts (tests, and images that come from the store). */
+        public Record(String variant, String buildName, String imageName, int revision, String format,
+                      String file, long size, String sha256, String inputHash, String built) {
+            this(variant, buildName, imageName, revision, format, file, size, sha256, inputHash, built, Map.of(), "");
+        }
+
+        /** The record of an image built from the inputs of {@code inputHash}, with its parts when known. */
+        public static Record built(String variant, String buildName, String imageName, int revision, String format,
+                                   String file, long size, String sha256, String inputHash, String built,
+                                   String mirror) {
+            Map<String, String> parts = InputHash.partsOf(inputHash).orElse(Map.of());
+            return new Record(variant, buildName, imageName, revision, format, file, size, sha256, inputHash, built,
+                    parts, parts.containsKey(InputHash.MIRROR) ? mirror : "");
+        }
 
         Map<String, Object> toMap() {
             Map<String, Object> map = new LinkedHashMap<>();
@@ -49,6 +74,12 @@ public final class LocalImages {
             map.put("sha256", sha256);
             map.put("input_hash", inputHash);
             map.put("built", built);
+            if (!mirror.isEmpty()) {
+                map.put("mirror", mirror);
+            }
+            if (!inputs.isEmpty()) {
+                map.put("inputs", new LinkedHashMap<>(inputs));
+            }
             return map;
         }
     }
@@ -61,7 +92,8 @@ public final class LocalImages {
             if (status != Status.CURRENT || record.orElseThrow().inputHash().equals(expectedHash)) {
                 return this;
             }
-            return new Inspection(Status.STALE, record, "its inputs changed since it was built");
+            return new Inspection(Status.STALE, record,
+                    InputChanges.describe(record.orElseThrow(), InputHash.partsOf(expectedHash)));
         }
     }
 
@@ -190,9 +222,16 @@ public final class LocalImages {
         if (file1.contains("/") || file1.startsWith(".")) {
             throw new IllegalArgumentException("file '" + file1 + "' is not a plain file name");
         }
+        Map<String, String> inputs = new LinkedHashMap<>();
+        JsonNode parts = node.get("inputs");
+        if (parts != null && parts.isObject()) {
+            parts.fields().forEachRemaining(e -> inputs.put(e.getKey(), e.getValue().asText()));
+        }
+        JsonNode mirror = node.get("mirror");
         return new Record(text(node, "variant"), text(node, "build_name"), text(node, "image_name"),
                 (int) number(node, "revision"), text(node, "format"), file1, number(node, "size"),
-                text(node, "sha256"), text(node, "input_hash"), text(node, "built"));
+                text(node, "sha256"), text(node, "input_hash"), text(node, "built"), inputs,
+                mirror == null || !mirror.isValueNode() ? "" : mirror.asText());
     }
 
     private static String text(JsonNode node, String field) {

@@ -20,7 +20,7 @@ public final class Revisions {
         for (VariantPlan variant : plan.variants()) {
             if (variant.removeLocal()) {
                 log.warn("[%s] --revise: removing local image %s", variant.key(),
-                        localImages.dir(variant.cloud(), variant.buildName()));
+                        log.show(localImages.dir(variant.cloud(), variant.buildName())));
                 localImages.remove(variant.cloud(), variant.buildName());
             }
             variant.removeRemote().ifPresent(image -> {

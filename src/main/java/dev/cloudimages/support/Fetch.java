@@ -29,6 +29,18 @@ public final class Fetch {
     /** A file (the builder ISO, a firmware package) must arrive whole within this. */
     static volatile Duration fileDeadline = Duration.ofMinutes(30);
 
+    /** The environment's proxies (https_proxy, http_proxy, no_proxy); set once per run, before any download. */
+    private static volatile Proxies proxies = Proxies.NONE;
+
+    public static void useProxies(Proxies configured) {
+        if (configured.authenticator().isPresent()) {
+            // the JDK refuses Basic proxy credentials for https tunnels unless told otherwise; the user
+            // put them in https_proxy for exactly that. Read when the HTTP client is first used.
+            System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+        }
+        proxies = configured;
+    }
+
     /** Why a URL could not be read ("HTTP 404", "connection refused or host unreachable", ...). */
     public static final class Failure extends Exception {
         private final boolean notFound;
@@ -100,8 +112,14 @@ public final class Fetch {
                 }
                 return new Body(Files.newInputStream(file), Files.size(file));
             }
-            HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-                    .followRedirects(HttpClient.Redirect.NORMAL).build();
+            Proxies through = proxies;
+            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NORMAL);
+            if (!through.isEmpty()) {
+                builder.proxy(through);
+                through.authenticator().ifPresent(builder::authenticator);
+            }
+            HttpClient client = builder.build();
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
             if (timeout != null) {
                 request.timeout(timeout);
@@ -109,15 +127,20 @@ public final class Fetch {
             HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
                 response.body().close();
-                throw new Failure("HTTP " + response.statusCode(), response.statusCode() == 404);
+                throw new Failure("HTTP " + response.statusCode() + viaProxy(uri), response.statusCode() == 404);
             }
             return new Body(response.body(), response.headers().firstValueAsLong("content-length").orElse(-1));
         } catch (IOException e) {
-            throw new Failure(AtomicFiles.describe(e), false);
+            throw new Failure(AtomicFiles.describe(e) + viaProxy(uri), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Failure("interrupted", false);
         }
+    }
+
+    /** " (through proxy host:port)" when one was used: a proxy's failure must not read as the server's. */
+    private static String viaProxy(URI uri) {
+        return proxies.proxyFor(uri).map(p -> " (through proxy " + Proxies.hostPort(p) + ")").orElse("");
     }
 
     /** Copies, telling the watch about progress and (when a log is given) logging it every few seconds. */

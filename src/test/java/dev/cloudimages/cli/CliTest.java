@@ -193,6 +193,84 @@ class CliTest {
         assertTrue(out.contains("--custom=DIR...") && out.contains("Steps:"), out);
     }
 
+    // --- help, version, completion ---
+
+    @Test
+    void everyStepHasItsOwnHelpWithTheExitCodes() {
+        for (String[] args : List.of(new String[]{"local", "--help"}, new String[]{"help", "local"},
+                new String[]{"--only", "aws", "local", "-h"})) {
+            assertEquals(Cli.OK, run(args), String.join(" ", args) + ": " + err);
+            assertTrue(out.contains("Usage: build local"), out);
+            assertTrue(out.contains("build local images"), out);
+            assertTrue(out.contains("--clean") && out.contains("Built images (work/images) are kept"), out);
+            assertTrue(out.contains("--clean-images") && out.contains("--revise"), out);
+            assertTrue(out.contains("Exit status:") && out.contains("75") && out.contains("lease"), out);
+        }
+        assertEquals(Cli.OK, run("--help"));
+        assertTrue(out.contains("Exit status:") && out.contains("build help STEP"), out);
+        assertFalse(Files.exists(project.resolve("work")), "help touches nothing");
+    }
+
+    @Test
+    void versionNamesTheCommitTheJdkAndTheSdks() {
+        for (String[] args : List.of(new String[]{"--version"}, new String[]{"state", "--version"})) {
+            assertEquals(Cli.OK, run(args), err);
+            assertTrue(out.matches("(?s)build \\S+ \\(commit \\S+\\)\nJDK 17.*"), out);
+            assertTrue(out.contains("AWS SDK for Java 2.") && out.contains("OCI SDK for Java 3.")
+                    && out.contains("Google Cloud Compute") && out.contains("Quarkus 3."), out);
+        }
+    }
+
+    @Test
+    void completionIsGeneratedFromTheCommandLine() {
+        assertEquals(Cli.OK, run("completion"));
+        assertTrue(out.contains("complete -F") && out.contains("build"), out.substring(0, Math.min(300, out.length())));
+        for (String word : List.of("configs", "local", "publish", "--only", "--clean-images", "--parallel")) {
+            assertTrue(out.contains(word), word);
+        }
+    }
+
+    // --- where the user stands ---
+
+    @Test
+    void fromASubdirectoryTheProjectIsFoundAndPathsAreShownFromThere() throws IOException {
+        Path sub = Files.createDirectories(project.resolve("docs/notes"));
+        Path overlay = ProjectCopy.overlayWithTopConfig(project, "mine", "include required(\"alpine.conf\")\n");
+        CliRun run = CliRun.run(env, sub, false, "configs", "--custom", "../../custom/mine");
+        assertEquals(Cli.OK, run.code(), run.err());
+        assertTrue(Files.isRegularFile(project.resolve("work/configs.yaml")));
+        assertFalse(Files.exists(sub.resolve("work")), "no work/ where the user stands");
+        assertTrue(run.err().contains("into ../../work/configs.yaml"), run.err());
+        assertTrue(run.err().contains("Reading ../../work/configs/mine.conf"), run.err());
+        assertTrue(Files.isRegularFile(overlay.resolve("configs/mine.conf")));
+        // inside work/ itself: still the project, not the copy of configs/ that work/ holds
+        run = CliRun.run(env, project.resolve("work/configs"), false, "configs");
+        assertEquals(Cli.OK, run.code(), run.err());
+        assertFalse(Files.exists(project.resolve("work/work")));
+    }
+
+    @Test
+    void outsideAnyProjectItSaysSoAndCreatesNothing(@TempDir Path elsewhere) {
+        CliRun run = CliRun.run(env, elsewhere, false, "configs");
+        assertEquals(Cli.USAGE, run.code());
+        assertTrue(run.err().contains("no project at or above " + elsewhere + " (a directory holding"
+                + " configs/images.conf); cd into one or pass -C DIR"), run.err());
+        assertFalse(Files.exists(elsewhere.resolve("work")));
+        run = CliRun.run(env, elsewhere, false, "-C", project.toString(), "configs");
+        assertEquals(Cli.OK, run.code(), run.err());
+        assertTrue(run.err().contains("into " + project.resolve("work/configs.yaml")), "absolute from outside: "
+                + run.err());
+        run = CliRun.run(env, elsewhere, false, "configs", "-C", elsewhere.toString());
+        assertEquals(Cli.USAGE, run.code());
+        assertTrue(run.err().contains("no configs/images.conf there"), run.err());
+    }
+
+    @Test
+    void cleanImagesIsNeverPartOfState() {
+        assertEquals(Cli.USAGE, run("state", "--clean-images"));
+        assertTrue(err.contains("--clean-images deletes images; state changes nothing"), err);
+    }
+
     // --- bad input: one line, non-zero exit, no stack trace ---
 
     @Test

@@ -142,12 +142,44 @@ class PlanCliTest {
         assertTrue(err.contains("Nothing to do"), err);
         assertEquals("[]", actionsYaml().get(ONE).get("actions").toString());
 
-        // a changed script makes it stale: the plan says so instead of reusing it
-        Files.writeString(project.resolve("work/scripts/setup-tiny"), "\n# changed\n",
+        // a changed source script is installed again and makes it stale: the plan says which input changed
+        Files.writeString(project.resolve("scripts/setup-tiny"), "\n# changed\n",
                 java.nio.file.StandardOpenOption.APPEND);
         assertEquals(Cli.OK, run("state", "--only", "3.24", "x86_64", "uefi", "tiny", "aws"), err);
+        assertTrue(err.contains("Re-installing work/scripts from scripts: changed since it was made: setup-tiny"), err);
         assertEquals("stale", actionsYaml().get(ONE).get("local").asText());
         assertTrue(out.contains("local image is stale"), out);
+        assertTrue(actionsYaml().get(ONE).get("why").toString().contains("image.yaml records no per-input hashes"),
+                actionsYaml().get(ONE).get("why").toString());
+    }
+
+    @Test
+    void aStaleImageNamesTheInputsThatChanged() throws IOException {
+        String[] only = {"--only", "3.24", "x86_64", "uefi", "tiny", "aws"};
+        env.put("ALPINE_MIRROR", "http://127.0.0.1:9/alpine");
+        assertEquals(Cli.OK, run("state", only[0], only[1], only[2], only[3], only[4], only[5]), err);
+        JsonNode one = actionsYaml().get(ONE);
+        Path dir = project.resolve("work/images/aws").resolve(one.get("build_name").asText());
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("image.qcow2"), "image");
+        // as the local step records it: the parts of the hash the plan made (this process made it)
+        LocalImages.write(dir, LocalImages.Record.built(ONE, one.get("build_name").asText(),
+                one.get("image_name").asText(), 0, "qcow2", "image.qcow2", 5,
+                dev.cloudimages.support.Digests.sha256(dir.resolve("image.qcow2")), one.get("input_hash").asText(),
+                "2026-11-18T00:00:00Z", "http://127.0.0.1:9/alpine"));
+        String yaml = Files.readString(dir.resolve(LocalImages.RECORD));
+        assertTrue(yaml.contains("mirror: http://127.0.0.1:9/alpine") && yaml.contains("script setup-tiny:"), yaml);
+
+        env.remove("ALPINE_MIRROR"); // the first hour: a new shell without the export
+        Files.writeString(project.resolve("configs/alpine.conf"), "\nDefault.motd.extra = \"hello\"\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(project.resolve("scripts/setup-tiny"), "\n# changed\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(Cli.OK, run("state", only[0], only[1], only[2], only[3], only[4], only[5]), err);
+        String why = actionsYaml().get(ONE).get("why").toString();
+        assertTrue(why.contains("local image is stale: changed since it was built: the mirror (built from"
+                + " http://127.0.0.1:9/alpine, which its repos name; ALPINE_MIRROR=http://127.0.0.1:9/alpine uses this"
+                + " image); config key motd; script setup-tiny"), why);
     }
 
     @Test

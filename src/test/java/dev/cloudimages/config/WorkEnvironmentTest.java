@@ -125,19 +125,61 @@ class WorkEnvironmentTest {
     }
 
     @Test
-    void existingOverlaysAreReusedAndCleanStartsAgain() throws IOException {
+    void derivedTreesFollowTheirSourcesAndOverlaysAreRemembered() throws IOException {
+        assertEquals(List.of("configs", "scripts"), work.install(List.of()));
+        assertEquals(List.of(), work.install(List.of()), "nothing changed, nothing installed");
+        assertTrue(logged.toString().contains("work/configs is up to date with configs"), logged.toString());
+
+        // an edit to a source is installed on the next run, and the log says what changed
+        Fixtures.write(project, "configs/alpine.conf", "base = false\n");
+        Path added = Fixtures.write(project, "scripts/setup.d/new", "x\n");
+        assertEquals(List.of("configs", "scripts"), work.install(List.of()));
+        assertEquals("base = false\n", Files.readString(project.resolve("work/configs/alpine.conf")));
+        assertTrue(Files.exists(project.resolve("work/scripts/setup.d/new")));
+        assertTrue(logged.toString().contains("Re-installing work/configs from configs: changed since it was made:"
+                + " alpine.conf"), logged.toString());
+        assertTrue(logged.toString().contains("setup.d (new), setup.d/new (new)"), logged.toString());
+        Files.delete(added);
+        Files.delete(added.getParent());
+        project.resolve("scripts/setup").toFile().setExecutable(false);
         work.install(List.of());
+        assertFalse(Files.exists(project.resolve("work/scripts/setup.d")));
+        assertFalse(Files.isExecutable(project.resolve("work/scripts/setup")), "a mode change counts");
+
+        // an overlay given once is applied on later runs too, and changes in it are picked up
         Path later = overlay("later");
         Fixtures.write(later, "configs/later.conf", "l = 1\n");
-        assertEquals(List.of(), work.install(List.of(later)));
-        assertFalse(Files.exists(project.resolve("work/configs/later.conf")), "existing configs/ is reused as is");
-        assertTrue(logged.toString().contains("Using existing 'configs' in work environment"));
-        assertTrue(logged.toString().contains("--custom overlays are not applied to the existing work/configs; add --clean"));
+        assertEquals(List.of("configs"), work.install(List.of(later)));
+        Fixtures.write(later, "configs/later.conf", "l = 2\n");
+        assertEquals(List.of("configs"), work.install(List.of()));
+        assertEquals("l = 2\n", Files.readString(project.resolve("work/configs/later.conf")));
+        assertTrue(logged.toString().contains("Applying the overlays of an earlier run: overlays/later"), logged.toString());
+        assertFalse(tree().stream().anyMatch(p -> p.contains("staging")), tree().toString());
 
+        // --clean drops the remembered overlays and everything derived or cached, never built images
         Fixtures.write(project, "work/configs.yaml", "old\n");
-        work.install(List.of(later), true);
-        assertFalse(Files.exists(project.resolve("work/configs.yaml")), "--clean empties work/");
-        assertTrue(Files.exists(project.resolve("work/configs/later.conf")));
+        Fixtures.write(project, "work/cache/iso/alpine.iso", "iso\n");
+        Fixtures.write(project, "work/images/aws/img/image.qcow2", "image\n");
+        work.install(List.of(), true);
+        assertFalse(Files.exists(project.resolve("work/configs.yaml")), "--clean removes what is derived");
+        assertFalse(Files.exists(project.resolve("work/cache")), "--clean removes the caches");
+        assertFalse(Files.exists(project.resolve("work/configs/later.conf")), "--clean forgets the overlays");
+        assertTrue(Files.exists(project.resolve("work/images/aws/img/image.qcow2")), "--clean keeps built images");
+
+        // only --clean-images removes them
+        work.install(List.of(), false, true);
+        assertFalse(Files.exists(project.resolve("work/images")));
+    }
+
+    @Test
+    void aRememberedOverlayThatIsGoneIsAnError() throws IOException {
+        Path gone = overlay("gone");
+        work.install(List.of(gone));
+        Files.delete(gone);
+        BuildException e = assertThrows(BuildException.class, () -> work.install(List.of()));
+        assertTrue(e.getMessage().contains("the overlay overlays/gone (remembered in work/overlays.list from an earlier"
+                + " --custom) no longer exists; give --custom again, or --clean"), e.getMessage());
+        work.install(List.of(), true);
     }
 
     @Test

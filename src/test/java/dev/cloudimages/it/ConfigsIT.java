@@ -102,7 +102,7 @@ class ConfigsIT {
         String first = Files.readString(project.resolve("work/configs.yaml"));
         Result again = build(Map.of("SOURCE_DATE_EPOCH", "1795000000"), "configs");
         assertEquals(0, again.exitCode(), again.stderr());
-        assertTrue(again.stderr().contains("Using existing 'configs' in work environment"), again.stderr());
+        assertTrue(again.stderr().contains("work/configs is up to date with configs"), again.stderr());
         assertEquals(first, Files.readString(project.resolve("work/configs.yaml")));
     }
 

@@ -62,6 +62,27 @@ class PayloadTest {
     }
 
     @Test
+    void theBuilderGetsTheHostsProxies() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("arch", "x86_64");
+        config.put("mirror", "https://dl-cdn.alpinelinux.org/alpine");
+        config.put("builder_release", "3.24.1");
+        dev.cloudimages.plan.VariantPlan plan = new dev.cloudimages.plan.VariantPlan(
+                new ResolvedVariant("v", Map.of(), config), "b", "b-r0", 0, "2030-01-01", List.of(),
+                dev.cloudimages.plan.LocalImages.Status.ABSENT, java.util.Optional.empty(), "sha256:x", List.of(),
+                false, java.util.Optional.empty());
+        dev.cloudimages.support.BuildClock clock = new dev.cloudimages.support.BuildClock(
+                java.time.Instant.parse("2026-11-23T00:00:00Z"), false);
+        Map<String, String> env = BuildEnvironment.of(plan, false, clock,
+                Map.of("https_proxy", "http://localhost:3128", "no_proxy", ".corp"));
+        assertEquals("http://10.0.2.2:3128", env.get("https_proxy"));
+        assertEquals("http://10.0.2.2:3128", env.get("HTTPS_PROXY"));
+        assertEquals(".corp", env.get("no_proxy"));
+        assertTrue(BuildEnvironment.of(plan, false, clock, Map.of()).keySet().stream()
+                .noneMatch(k -> k.toLowerCase(java.util.Locale.ROOT).contains("proxy")));
+    }
+
+    @Test
     void theApkovlHasTheHookFilesAndRunlevelLinks() throws Exception {
         byte[] apkovl = Apkovl.build();
         Path archive = dir.resolve("localhost.apkovl.tar.gz");

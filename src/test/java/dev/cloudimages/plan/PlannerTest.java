@@ -235,6 +235,43 @@ class PlannerTest {
     }
 
     @Test
+    void theMirrorIsAnInputOnlyWhereAValueNamesIt() {
+        InputHash hash = hash();
+        String a = "http://127.0.0.1:9/a";
+        String b = "http://127.0.0.1:9/b";
+        // where the builder downloads from (ISO, its own packages) is not what the image holds
+        assertEquals(hash.of(variant(Map.of("mirror", a, "repos", "https://example.org/alpine/main")), 0),
+                hash.of(variant(Map.of("mirror", b, "repos", "https://example.org/alpine/main")), 0));
+        // repos naming it end up in the image's /etc/apk/repositories: a part of its own, named "mirror"
+        Map<String, String> partsA = hash.parts(variant(Map.of("mirror", a, "repos", a + "/v3.22/main")), 0);
+        Map<String, String> partsB = hash.parts(variant(Map.of("mirror", b, "repos", b + "/v3.22/main")), 0);
+        assertEquals(partsA.get("config repos"), partsB.get("config repos"));
+        assertFalse(partsA.get(InputHash.MIRROR).equals(partsB.get(InputHash.MIRROR)));
+    }
+
+    @Test
+    void aStaleImageSaysWhichInputsChanged() throws IOException {
+        InputHash hash = hash();
+        ResolvedVariant variant = variant(Map.of("packages", "add: a"));
+        String built = hash.of(variant, 0);
+        Path dir = work.resolve("images/aws").resolve(BUILD);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("image.qcow2"), "qcow2 bytes");
+        LocalImages.write(dir, LocalImages.Record.built(variant.key(), BUILD, BUILD + "-r0", 0, "qcow2",
+                "image.qcow2", Files.size(dir.resolve("image.qcow2")),
+                dev.cloudimages.support.Digests.sha256(dir.resolve("image.qcow2")), built, "2026-11-23T00:00:00Z", ""));
+
+        Files.writeString(work.resolve("scripts/setup"), "#!/bin/sh\necho changed\n");
+        Files.writeString(work.resolve("scripts/setup.d/more"), "new");
+        ResolvedVariant changed = variant(Map.of("packages", "add: a b", "motd", "hi"));
+        VariantPlan planned = planner(new FakeCloud("aws").adapters(), hash).plan(List.of(changed), Step.LOCAL, false)
+                .variants().get(0);
+        assertEquals(LocalImages.Status.STALE, planned.local());
+        assertTrue(planned.why().contains("local image is stale: changed since it was built: config keys packages,"
+                + " motd (new); script setup; script dir file setup.d/more (new)"), planned.why().toString());
+    }
+
+    @Test
     void aDamagedRecordIsNeverTrusted() throws IOException {
         ResolvedVariant variant = variant(Map.of());
         InputHash hash = hash();
