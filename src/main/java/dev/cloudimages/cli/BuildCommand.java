@@ -32,7 +32,7 @@ import java.util.List;
         footer = {"%n'build help STEP' or 'build STEP --help' shows a step's help;"
                 + " 'build completion' prints a bash/zsh completion script (see README, Usage)."},
         subcommands = {ConfigsCommand.class, StateCommand.class, RollbackCommand.class, LocalCommand.class,
-                UploadCommand.class, ImportCommand.class, SignCommand.class, PublishCommand.class,
+                UploadCommand.class, ImportCommand.class, SignCommand.class, PublishCommand.class, ReleaseCommand.class,
                 CommandLine.HelpCommand.class, CompletionCommand.class})
 public class BuildCommand implements Runnable {
 

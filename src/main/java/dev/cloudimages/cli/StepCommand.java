@@ -17,6 +17,7 @@ import dev.cloudimages.plan.Revisions;
 import dev.cloudimages.plan.PlanStep;
 import dev.cloudimages.plan.Step;
 import dev.cloudimages.release.Leases;
+import dev.cloudimages.release.ReleaseCatalogStep;
 import dev.cloudimages.release.ReleaseStores;
 import dev.cloudimages.release.RollbackStep;
 import dev.cloudimages.release.StoreRelease;
@@ -136,6 +137,14 @@ abstract class StepCommand implements Callable<Integer> {
                 throw buildFailure;
             }
         }
+        return Cli.OK;
+    }
+
+    /** release: everything publish does, then released in the store and the catalog rendered from it. */
+    int release(BuildOptions options) {
+        buildAndShip(options, Step.RELEASE);
+        new ReleaseCatalogStep(stores(), build.log()).run(new ReleaseCatalogStep.Inputs(
+                lastConfigs.resolution().variants(), options.custom(), workDir(), build.clock()));
         return Cli.OK;
     }
 

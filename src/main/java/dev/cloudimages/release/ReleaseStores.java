@@ -100,7 +100,7 @@ public final class ReleaseStores implements StoredImages {
                 + " went away while it was read; run this again"));
         try {
             ImageMetadata metadata = ImageMetadata.parse(content);
-            if (metadata.buildName() != null && !metadata.buildName().equals(buildName)) {
+            if (buildName != null && metadata.buildName() != null && !metadata.buildName().equals(buildName)) {
                 throw new IllegalArgumentException("it is for build " + metadata.buildName());
             }
             return metadata;
