@@ -149,7 +149,10 @@ class PlannerTest {
         Path image = work.resolve("images/aws").resolve(BUILD).resolve("image.qcow2");
         assertEquals(List.of(Action.IMPORT, Action.PUBLISH), planner(new FakeCloud("aws").adapters(), hash)
                 .plan(List.of(variant), Step.PUBLISH, false).variants().get(0).actions());
+        java.nio.file.attribute.FileTime verified = Files.getLastModifiedTime(image);
         Files.writeString(image, "qcow2 bytEs"); // same size, other bytes
+        // the file system's clock is coarse (a few ms): an edit that fast would keep the stamp's time
+        Files.setLastModifiedTime(image, java.nio.file.attribute.FileTime.fromMillis(verified.toMillis() + 1000));
 
         VariantPlan planned = planner(new FakeCloud("aws").adapters(), hash).plan(List.of(variant), Step.STATE, false)
                 .variants().get(0);

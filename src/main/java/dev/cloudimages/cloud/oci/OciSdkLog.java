@@ -1,18 +1,14 @@
 package dev.cloudimages.cloud.oci;
 
-import dev.cloudimages.support.Log;
-
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
  * The OCI SDK logs through slf4j (which ends in java.util.logging here), in the framework's own
- * format, with stack traces for things that are not failures (a region it does not know, say).
- * Its warnings and errors are written as one line of the tool's log instead ("oci SDK: ..."),
- * its info and debug chatter (retries, endpoints, client set-up) is dropped: the adapter reports
- * what failed itself, in {@link OciFailures}.
+ * format, with stack traces for things that are not failures. Its records reach the user only
+ * through {@link dev.cloudimages.support.LibraryLog} (one line of the tool's log, like every
+ * library's); here its info and debug chatter (retries, endpoints, client set-up) is turned off
+ * at the source, since the adapter reports what failed itself, in {@link OciFailures}.
  */
 final class OciSdkLog {
 
@@ -23,54 +19,22 @@ final class OciSdkLog {
     private static final java.util.List<String> SILENCED = java.util.List.of("com.oracle.bmc.util.StreamUtils");
 
     /** Held, so the configuration of the loggers is not lost to garbage collection. */
-    private static volatile Logger sdk;
-    private static final java.util.List<Logger> SILENT = new java.util.ArrayList<>();
+    private static final java.util.List<Logger> CONFIGURED = new java.util.ArrayList<>();
 
     private OciSdkLog() {
     }
 
     static synchronized void install() {
-        if (sdk != null) {
+        if (!CONFIGURED.isEmpty()) {
             return;
         }
         for (String category : SILENCED) {
             Logger quiet = Logger.getLogger(category);
             quiet.setLevel(Level.OFF);
-            SILENT.add(quiet);
+            CONFIGURED.add(quiet);
         }
-        Logger logger = Logger.getLogger("com.oracle.bmc");
-        logger.setUseParentHandlers(false);
-        logger.setLevel(Level.WARNING);
-        logger.addHandler(new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    // System.err as it is now: the stream the CLI's own log writes to
-                    new Log(System.err, false, false).warn("oci SDK: %s", line(record));
-                }
-            }
-
-            @Override
-            public void flush() {
-                System.err.flush();
-            }
-
-            @Override
-            public void close() {
-                // nothing held
-            }
-        });
-        sdk = logger;
-    }
-
-    /** The record's message on one line, the first line of its cause's message after it. */
-    static String line(LogRecord record) {
-        String message = new java.util.logging.SimpleFormatter().formatMessage(record);
-        String text = message == null ? "" : message.lines().findFirst().orElse("").trim();
-        Throwable cause = record.getThrown();
-        if (cause != null && cause.getMessage() != null) {
-            text += " (" + cause.getMessage().lines().findFirst().orElse("").trim() + ")";
-        }
-        return text;
+        Logger sdk = Logger.getLogger("com.oracle.bmc");
+        sdk.setLevel(Level.WARNING);
+        CONFIGURED.add(sdk);
     }
 }
