@@ -44,7 +44,7 @@ public final class InputHash {
      */
     static final Set<String> NOT_HASHED = Set.of("access", "regions", "cloud_region_url", "cloud_launch_url",
             "encrypted", "end_of_life", "import", "publish", "poll_interval", "config_key", "image_key",
-            "storage_url", "signing_cmd", "mirror");
+            "storage_url", "signing_cmd", "mirror", "concurrency", "download_url", "prune");
 
     /** Part names: "config KEY", "revision", "script NAME", "script_dirs DIR/FILE", "builder NAME", "mirror". */
     public static final String CONFIG = "config ";
