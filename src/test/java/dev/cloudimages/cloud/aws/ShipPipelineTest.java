@@ -72,7 +72,7 @@ class ShipPipelineTest {
         assertEquals(Cli.FAILED, run.code(), err);
         List<String> lines = err.lines().toList();
         int firstImport = indexOf(lines, "] importing image.");
-        int secondBuilt = lastIndexOf(lines, "] built images/");
+        int secondBuilt = lastIndexOf(lines, "/image.qcow2 (boot ");
         assertTrue(firstImport >= 0 && secondBuilt > firstImport,
                 "the first variant's import started before the second build ended: " + err);
         assertTrue(err.contains(" INFO  status: "), "status lines: " + err);
