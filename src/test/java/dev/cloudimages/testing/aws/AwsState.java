@@ -120,6 +120,8 @@ final class AwsState {
         String description;
         String state = "pending";
         int pollsLeft;
+        /** Not available before this (the latency model: AWS takes minutes to register or copy). */
+        Instant readyAt = Instant.MIN;
         /** EC2 requests naming this id that still answer InvalidAMIID.NotFound (eventual consistency). */
         int hiddenLookups;
         final Map<String, String> tags = new LinkedHashMap<>();
@@ -146,8 +148,8 @@ final class AwsState {
         }
 
         /** One Describe poll returned this image: count it down and become available after the last one. */
-        void polled() {
-            if ("pending".equals(state) && --pollsLeft <= 0) {
+        void polled(Instant now) {
+            if ("pending".equals(state) && --pollsLeft <= 0 && !now.isBefore(readyAt)) {
                 state = "available";
                 copiedSnapshots.forEach(snapshot -> {
                     snapshot.state = "completed";
@@ -193,6 +195,8 @@ final class AwsState {
         Instant lastActivity;
         boolean completionRequested;
         int pollsLeft;
+        /** Not completed before this (the latency model). */
+        Instant readyAt = Instant.MIN;
 
         SnapshotEntry(String region, String id, String origin, Instant startTime) {
             this.region = region;
@@ -212,8 +216,8 @@ final class AwsState {
             }
         }
 
-        void polled() {
-            if ("pending".equals(state) && completionRequested && --pollsLeft <= 0) {
+        void polled(Instant now) {
+            if ("pending".equals(state) && completionRequested && --pollsLeft <= 0 && !now.isBefore(readyAt)) {
                 state = "completed";
                 progress = "100%";
             }

@@ -14,9 +14,29 @@ import java.util.List;
  * @param publicQuota   public images allowed per region (AWS's default quota is 5)
  * @param lag           AWS's eventual consistency, on by default
  * @param role          the vmimport service role ImportSnapshot uses, and the buckets its policy lets it read
+ * @param latency       how long things take in wall time besides the polls (off by default; the benchmark's model)
  */
 public record FakeAwsSettings(List<FakeRegion> regions, int registerPolls, int copyPolls, int snapshotPolls,
-        int importPolls, int publicQuota, Lag lag, Role role) {
+        int importPolls, int publicQuota, Lag lag, Role role, Latency latency) {
+
+    /**
+     * AWS's own slowness, in wall time: a completed EBS direct snapshot, a registered AMI, a region's
+     * copy. Real AWS takes minutes for each (a copy per region often 10-30); a benchmark scales that
+     * down (real minutes as fake seconds, say) so a release of many variants can be measured.
+     */
+    public record Latency(Duration snapshot, Duration register, Duration copy) {
+        public static final Latency NONE = new Latency(Duration.ZERO, Duration.ZERO, Duration.ZERO);
+    }
+
+    public FakeAwsSettings(List<FakeRegion> regions, int registerPolls, int copyPolls, int snapshotPolls,
+                           int importPolls, int publicQuota, Lag lag, Role role) {
+        this(regions, registerPolls, copyPolls, snapshotPolls, importPolls, publicQuota, lag, role, Latency.NONE);
+    }
+
+    public FakeAwsSettings withLatency(Latency newLatency) {
+        return new FakeAwsSettings(regions, registerPolls, copyPolls, snapshotPolls, importPolls, publicQuota, lag,
+                role, newLatency);
+    }
 
     /**
      * AWS catching up with itself. The defaults are on and short, so every test meets them without waiting long.
@@ -62,24 +82,25 @@ public record FakeAwsSettings(List<FakeRegion> regions, int registerPolls, int c
 
     public FakeAwsSettings withRegions(List<FakeRegion> newRegions) {
         return new FakeAwsSettings(newRegions, registerPolls, copyPolls, snapshotPolls, importPolls, publicQuota, lag,
-                role);
+                role, latency);
     }
 
     public FakeAwsSettings withPolls(int register, int copy, int snapshot, int imports) {
-        return new FakeAwsSettings(regions, register, copy, snapshot, imports, publicQuota, lag, role);
+        return new FakeAwsSettings(regions, register, copy, snapshot, imports, publicQuota, lag, role, latency);
     }
 
     public FakeAwsSettings withPublicQuota(int quota) {
-        return new FakeAwsSettings(regions, registerPolls, copyPolls, snapshotPolls, importPolls, quota, lag, role);
+        return new FakeAwsSettings(regions, registerPolls, copyPolls, snapshotPolls, importPolls, quota, lag, role,
+                latency);
     }
 
     public FakeAwsSettings withLag(Lag newLag) {
         return new FakeAwsSettings(regions, registerPolls, copyPolls, snapshotPolls, importPolls, publicQuota, newLag,
-                role);
+                role, latency);
     }
 
     public FakeAwsSettings withRole(Role newRole) {
         return new FakeAwsSettings(regions, registerPolls, copyPolls, snapshotPolls, importPolls, publicQuota, lag,
-                newRole);
+                newRole, latency);
     }
 }

@@ -188,6 +188,7 @@ final class FakeEbs {
             } else {
                 snapshot.completionRequested = true;
                 snapshot.pollsLeft = state.settings.snapshotPolls();
+                snapshot.readyAt = state.now().plus(state.settings.latency().snapshot());
             }
             return HttpReply.json(202, JSON.createObjectNode().put("Status", "pending").toString(), Map.of());
         }

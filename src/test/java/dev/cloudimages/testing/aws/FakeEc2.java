@@ -112,7 +112,7 @@ final class FakeEc2 {
         for (AwsState.ImageEntry image : new ArrayList<>(request.region().images.values())) {
             if (ours && (ids.isEmpty() || ids.contains(image.id)) && Filters.matches(filters, imageField(image))) {
                 writeImage(xml, image);
-                image.polled();
+                image.polled(state.now());
             }
         }
         return xml.finish();
@@ -173,7 +173,7 @@ final class FakeEc2 {
                         .leaf("ownerId", ACCOUNT).leaf("volumeSize", snapshot.volumeSize)
                         .leaf("description", snapshot.description).leaf("encrypted", snapshot.encrypted)
                         .leaf("storageTier", "standard").tagSet(snapshot.tags).close();
-                snapshot.polled();
+                snapshot.polled(state.now());
             }
         }
         return xml.finish();
@@ -227,6 +227,7 @@ final class FakeEc2 {
             image.tags.putAll(params.tagSpecification("image"));
         }
         image.pollsLeft = state.settings.registerPolls();
+        image.readyAt = state.now().plus(state.settings.latency().register());
         region.images.put(image.id, image);
         return Xml.response("RegisterImage").leaf("imageId", image.id).finish();
     }

@@ -276,6 +276,7 @@ final class FakeEc2Sharing {
         }
         copy.tags.putAll(params.tagSpecification("image"));
         copy.pollsLeft = state.settings.copyPolls();
+        copy.readyAt = state.now().plus(state.settings.latency().copy());
         region.images.put(copy.id, copy);
         if (token != null) {
             region.copyTokens.put(token, copy.id);
