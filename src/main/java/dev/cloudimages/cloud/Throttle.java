@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * retry only has each caller find that out for itself, and the burst of retries keeps the limit
  * hit. Here the first throttled answer closes the region's {@link Gate} for a jittered
  * exponential backoff, and every caller to that cloud and region waits at the gate before its next
- * request. The backoff doubles while throttling goes on (up to a cap) and starts small again once
- * the region has been quiet for a while.
+ * request. The backoff doubles while it proves too short (up to a cap) and starts small again
+ * once one has been enough.
  *
  * <p>How an adapter adopts it: before every HTTP request (retries included) call
  * {@link Gate#awaitClear()}; on every throttled answer call {@link Gate#throttled()}; let the SDK's
@@ -74,7 +74,7 @@ public final class Throttle {
         private final String name;
         /** Until when (System.nanoTime) callers wait. */
         private long closedUntil = System.nanoTime();
-        private long lastThrottled;
+        private long lastWait;
         private int level;
         private final AtomicLong throttledAnswers = new AtomicLong();
         private final AtomicLong waits = new AtomicLong();
@@ -113,26 +113,27 @@ public final class Throttle {
 
         /**
          * A request to this region was throttled: the gate closes for a random time between half and
-         * all of the current backoff (equal jitter, so callers do not come back in step), unless it
-         * already stays closed longer. The backoff doubles per throttled answer, back to the base
-         * once the region has had no throttled answer for twice the current ceiling.
+         * all of the current backoff (equal jitter, so callers do not come back in step). The
+         * backoff doubles when throttling comes back sooner after the gate reopened than the last
+         * wait lasted (that wait was too short), and starts from the base again when the region went
+         * at least that long without (the last wait was enough; the load came back since). An answer
+         * that comes while the gate is closed was to a request sent before: it changes nothing.
          */
         public void throttled() {
             throttledAnswers.incrementAndGet();
             Backoff current = backoff;
             synchronized (this) {
                 long now = System.nanoTime();
-                if (lastThrottled != 0 && now - lastThrottled > 2 * current.ceiling(level).toNanos()) {
+                if (now < closedUntil) {
+                    return;
+                }
+                if (now - closedUntil >= lastWait) {
                     level = 0;
                 }
-                // answers to requests sent before the gate closed do not raise the backoff again
-                if (now >= closedUntil) {
-                    long ceiling = current.ceiling(level).toNanos();
-                    long wait = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
-                    closedUntil = now + wait;
-                    level++;
-                }
-                lastThrottled = now;
+                long ceiling = current.ceiling(level).toNanos();
+                lastWait = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+                closedUntil = now + lastWait;
+                level++;
             }
         }
 

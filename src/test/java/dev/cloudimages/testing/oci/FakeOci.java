@@ -67,9 +67,10 @@ public final class FakeOci implements AutoCloseable {
     final Set<String> deniedRegions = ConcurrentHashMap.newKeySet();
     /**
      * Core (and work request) calls per second per region before 429 TooManyRequests. OCI
-     * publishes no figure; a tenancy meets 429s at about this rate, and the adapter must get by.
+     * publishes no figure for these APIs; 20 a second is the order at which tenancies report
+     * 429s, and tests polling every 20 ms meet it at once, so the adapter must get by.
      */
-    public static final double CORE_RATE = 10;
+    public static final double CORE_RATE = 20;
     final dev.cloudimages.testing.RateLimit coreLimit = new dev.cloudimages.testing.RateLimit(CORE_RATE);
     volatile dev.cloudimages.testing.Latency latency = dev.cloudimages.testing.Latency.NONE;
     volatile int failingPart;
