@@ -94,14 +94,20 @@ public final class Throttle {
                 long left;
                 synchronized (this) {
                     left = closedUntil - System.nanoTime();
-                }
-                if (left <= 0) {
-                    if (waited) {
+                    if (left <= 0 && waited) {
+                        // the waiting callers come back spread over a quarter of the wait, not all at once
+                        left = ThreadLocalRandom.current().nextLong(lastWait / 4 + 1);
+                        waited = false;
                         waits.incrementAndGet();
+                        if (left < 1_000_000) {
+                            return;
+                        }
+                    } else if (left <= 0) {
+                        return;
+                    } else {
+                        waited = true;
                     }
-                    return;
                 }
-                waited = true;
                 try {
                     Thread.sleep(Math.max(1, (left + 999_999) / 1_000_000));
                 } catch (InterruptedException e) {
