@@ -92,7 +92,7 @@ public class BuildCommand implements Runnable {
     int parallel = 1;
 
     @Option(names = "--cloud-parallel", paramLabel = "N", scope = ScopeType.INHERIT, defaultValue = "0",
-            description = "ship N variants of each cloud at once (default: aws 8, oci 4, gcp 4, or the "
+            description = "ship N variants of each cloud at once (default: aws 8, oci 12, gcp 12, or the "
                     + "variants' 'concurrency' setting)")
     int cloudParallel;
 

@@ -21,6 +21,12 @@ final class GcpFailures {
             return new BuildException("gcp: the credentials were refused while " + doing + " (" + session.describe()
                     + "); " + GcpSession.LOGIN_HINT, e);
         }
+        if (status == 429 || (status == 403 && e.getMessage() != null && e.getMessage().contains("rateLimitExceeded"))) {
+            // what is left after every caller backed off at the project's gate and gax retried
+            return new BuildException("gcp: the project's Compute rate quota stayed exceeded while " + doing + " ("
+                    + session.describe() + "): " + message + "; run again later, or ship fewer variants at once"
+                    + " (--cloud-parallel)", e);
+        }
         if (status == 403 && message.toLowerCase(java.util.Locale.ROOT).contains("quota")) {
             return new BuildException("gcp: quota exceeded while " + doing + " (" + session.describe() + "): "
                     + message + "; ask for more quota or remove unused images", e);

@@ -27,7 +27,8 @@ import java.util.Optional;
  * federation or impersonation config; then gcloud's application_default_credentials.json; then the
  * metadata server, unless NO_GCE_CHECK=true), the project (GOOGLE_CLOUD_PROJECT, else the
  * credentials' own), and the Compute and Storage clients, their endpoints overridable
- * (GCP_COMPUTE_ENDPOINT, STORAGE_EMULATOR_HOST). The environment is the one the CLI was given, so
+ * (GCP_COMPUTE_ENDPOINT, STORAGE_EMULATOR_HOST), Compute's waiting at the project's throttle
+ * gate ({@link GcpThrottling}). The environment is the one the CLI was given, so
  * tests point a run at the fake GCP without touching the process environment.
  */
 final class GcpSession implements AutoCloseable {
@@ -131,6 +132,8 @@ final class GcpSession implements AutoCloseable {
                 ImagesSettings.Builder settings = ImagesSettings.newBuilder()
                         .setCredentialsProvider(FixedCredentialsProvider.create(credentials));
                 firstSet(env, "GCP_COMPUTE_ENDPOINT").ifPresent(settings::setEndpoint);
+                GcpThrottling.apply(settings, ImagesSettings.defaultHttpJsonTransportProviderBuilder(),
+                        settings::applyToAllUnaryMethods);
                 images = ImagesClient.create(settings.build());
             } catch (IOException e) {
                 throw new BuildException("gcp: cannot make the Compute images client: " + e.getMessage(), e);
@@ -145,6 +148,8 @@ final class GcpSession implements AutoCloseable {
                 GlobalOperationsSettings.Builder settings = GlobalOperationsSettings.newBuilder()
                         .setCredentialsProvider(FixedCredentialsProvider.create(credentials));
                 firstSet(env, "GCP_COMPUTE_ENDPOINT").ifPresent(settings::setEndpoint);
+                GcpThrottling.apply(settings, GlobalOperationsSettings.defaultHttpJsonTransportProviderBuilder(),
+                        settings::applyToAllUnaryMethods);
                 operations = GlobalOperationsClient.create(settings.build());
             } catch (IOException e) {
                 throw new BuildException("gcp: cannot make the Compute operations client: " + e.getMessage(), e);

@@ -34,6 +34,7 @@ import com.oracle.bmc.workrequests.requests.GetWorkRequestRequest;
 import com.oracle.bmc.workrequests.requests.ListWorkRequestErrorsRequest;
 import dev.cloudimages.cloud.Pending;
 import dev.cloudimages.cloud.Polling;
+import dev.cloudimages.cloud.RegionSlots;
 import dev.cloudimages.cloud.Rollback;
 import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.Log;
@@ -86,6 +87,22 @@ final class OciImages {
      */
     Image create(String region, Source source, String displayName, Map<String, String> tags, OciSettings settings,
                  Duration timeout, Duration poll, Rollback rollback, Pending pending) {
+        return inSlot(region, settings, "image " + displayName, () -> createHeld(region, source, displayName, tags,
+                settings, timeout, poll, rollback, pending));
+    }
+
+    /**
+     * Runs an image import or export holding one of the region's {@code work_requests} slots,
+     * shared by every variant of this run (OCI limits concurrent image imports per region).
+     */
+    <T> T inSlot(String region, OciSettings settings, String what, java.util.function.Supplier<T> work) {
+        return RegionSlots.shared().hold("oci", region, "image work requests", settings.workRequests(),
+                () -> log.info("%s in %s: waiting, %d image work requests are in flight there (work_requests)", what,
+                        region, settings.workRequests()), work);
+    }
+
+    private Image createHeld(String region, Source source, String displayName, Map<String, String> tags,
+                             OciSettings settings, Duration timeout, Duration poll, Rollback rollback, Pending pending) {
         ComputeClient compute = session.compute(region);
         String version = tags.getOrDefault("version", tags.getOrDefault("release", ""));
         // the operating system is what the plan lists by (find): OCI's ListImages has no custom-only filter

@@ -27,7 +27,8 @@ import java.util.Map;
 /**
  * Publishing on OCI, where custom images are regional and cannot be copied: the source image is
  * exported (QCOW2) to the bucket once, and each further region imports it through a short-lived
- * read PAR. Every step reads first, so a re-run only finishes what is missing; a failing region
+ * read PAR, publish.region_concurrency regions at a time (each region's image work is bounded
+ * by work_requests across variants: {@link OciImages#inSlot}). Every step reads first, so a re-run only finishes what is missing; a failing region
  * does not stop the others. access.PUBLIC keeps the export with a read PAR valid until end of life.
  */
 final class OciPublisher {
@@ -63,17 +64,18 @@ final class OciPublisher {
                 .getOrDefault(ImageIdentity.IMPORTED, now), OciTags.SOURCE_ID, source.getId(), OciTags.SOURCE_REGION, home,
                 ImageIdentity.PUBLISHED, now));
         Export export = new Export(identity.buildName() + "-r" + identity.revision() + ".qcow2", settings);
-        List<PublishResult.RegionOutcome> outcomes = new ArrayList<>();
+        List<PublishResult.RegionOutcome> outcomes;
         try {
-            for (String region : regions) {
+            Image from = source;
+            outcomes = RegionCopies.run(regions, settings.regionConcurrency(), region -> {
                 try {
-                    outcomes.add(region.equals(home) ? home(source, settings)
-                            : other(region, source, identity, settings, regionTags, export));
+                    return region.equals(home) ? home(from, settings)
+                            : other(region, from, identity, settings, regionTags, export);
                 } catch (BuildException e) {
                     context.log().error("[%s] %s: %s", identity.variantKey(), region, e.getMessage());
-                    outcomes.add(new PublishResult.RegionOutcome(region, "", e.getMessage(), true));
+                    return new PublishResult.RegionOutcome(region, "", e.getMessage(), true);
                 }
-            }
+            });
             if (open) {
                 notes.add(publicUrl(source, identity, settings, export));
             } else if (OciTags.of(source).containsKey(OciTags.PUBLIC_PAR)) {
@@ -221,26 +223,20 @@ final class OciPublisher {
     private final class Export {
         private final String object;
         private final OciSettings settings;
-        private boolean present;
+        private volatile boolean present;
 
         Export(String object, OciSettings settings) {
             this.object = object;
             this.settings = settings;
         }
 
-        String object(Image source) {
+        /** The export's object name, exported first if it is not there; regions asking at once wait for one export. */
+        synchronized String object(Image source) {
             if (!present && !objects.exists(session.region(), settings.bucket(), object)) {
                 String home = session.region();
                 context.log().info("exporting image %s to %s in bucket %s", source.getId(), object, settings.bucket());
                 try {
-                    ExportImageResponse response = session.compute(home).exportImage(ExportImageRequest.builder()
-                            .imageId(source.getId()).exportImageDetails(ExportImageViaObjectStorageTupleDetails.builder()
-                                    .namespaceName(session.namespace()).bucketName(settings.bucket()).objectName(object)
-                                    .exportFormat(ExportImageDetails.ExportFormat.Qcow2).build()).build());
-                    if (response.getOpcWorkRequestId() != null) {
-                        images.waitFor(home, response.getOpcWorkRequestId(), "the export of " + source.getId(),
-                                settings.publishTimeout(), context.pollInterval());
-                    }
+                    images.inSlot(home, settings, "the export of " + source.getId(), () -> export(source, home));
                     images.waitAvailable(home, source.getId(), settings.publishTimeout(), context.pollInterval());
                 } catch (BmcException e) {
                     objects.deleteObject(home, settings.bucket(), object);
@@ -252,6 +248,19 @@ final class OciPublisher {
             }
             present = true;
             return object;
+        }
+
+        /** ExportImage (QCOW2) to the bucket, waited for through its work request. */
+        private Void export(Image source, String home) {
+            ExportImageResponse response = session.compute(home).exportImage(ExportImageRequest.builder()
+                    .imageId(source.getId()).exportImageDetails(ExportImageViaObjectStorageTupleDetails.builder()
+                            .namespaceName(session.namespace()).bucketName(settings.bucket()).objectName(object)
+                            .exportFormat(ExportImageDetails.ExportFormat.Qcow2).build()).build());
+            if (response.getOpcWorkRequestId() != null) {
+                images.waitFor(home, response.getOpcWorkRequestId(), "the export of " + source.getId(),
+                        settings.publishTimeout(), context.pollInterval());
+            }
+            return null;
         }
 
         String name() {

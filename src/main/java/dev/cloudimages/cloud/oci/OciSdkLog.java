@@ -28,6 +28,11 @@ final class OciSdkLog {
         if (!CONFIGURED.isEmpty()) {
             return;
         }
+        // the SDK's own switch for the same warning, which ObjectStorageClient logs under its own name
+        // once a client has a configurator of ours (the throttle gate's request interceptor)
+        if (System.getProperty("oci.javasdk.extra.stream.logs.enabled") == null) {
+            System.setProperty("oci.javasdk.extra.stream.logs.enabled", "false");
+        }
         for (String category : SILENCED) {
             Logger quiet = Logger.getLogger(category);
             quiet.setLevel(Level.OFF);

@@ -14,11 +14,9 @@ import com.oracle.bmc.core.ComputeClient;
 import com.oracle.bmc.model.BmcException;
 import com.oracle.bmc.objectstorage.ObjectStorageClient;
 import com.oracle.bmc.objectstorage.requests.GetNamespaceRequest;
-import com.oracle.bmc.retrier.RetryConfiguration;
 import com.oracle.bmc.util.CircuitBreakerUtils;
-import com.oracle.bmc.waiter.ExponentialBackoffDelayStrategy;
-import com.oracle.bmc.waiter.MaxAttemptsTerminationStrategy;
 import com.oracle.bmc.workrequests.WorkRequestClient;
+import dev.cloudimages.cloud.Throttle;
 import dev.cloudimages.support.BuildException;
 
 import java.io.IOException;
@@ -40,7 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@code oci session authenticate}), or instance principals when OCI_CLI_AUTH says so; the region
  * from OCI_CLI_REGION or the profile. Endpoints can be pointed elsewhere (OCI_ENDPOINT_IAAS,
  * OCI_ENDPOINT_OBJECTSTORAGE, "{region}" replaced), which is how the tests reach the fake. One
- * client per service and region, with connect/read timeouts and a few retries.
+ * client per service and region, with connect/read timeouts and a few retries; every client of a
+ * region waits at the region's {@link Throttle} gate.
  */
 final class OciSession {
 
@@ -282,15 +281,16 @@ final class OciSession {
     }
 
     private <B extends ClientBuilderBase<B, ?>> B configure(B builder, String service, String inRegion, Duration read) {
+        Throttle.Gate gate = Throttle.shared().gate("oci", inRegion);
         builder.configuration(ClientConfiguration.builder()
                 .connectionTimeoutMillis((int) CONNECT_TIMEOUT.toMillis())
                 .readTimeoutMillis((int) read.toMillis())
-                // a few retries with backoff (429, 5xx, 409 IncorrectState); a broken fake or region fails fast
-                .retryConfiguration(RetryConfiguration.builder()
-                        .terminationStrategy(new MaxAttemptsTerminationStrategy(4))
-                        .delayStrategy(new ExponentialBackoffDelayStrategy(Duration.ofSeconds(20).toMillis())).build())
+                .retryConfiguration(OciThrottling.retries(gate))
                 .circuitBreakerConfiguration(CircuitBreakerUtils.getNoCircuitBreakerConfiguration())
                 .build());
+        // every request to the region, each retry included, waits while the region is throttled
+        builder.additionalClientConfigurator(http -> http.registerRequestInterceptor(OciThrottling.PRIORITY,
+                request -> gate.awaitClear()));
         endpoint(service, inRegion).ifPresent(builder::endpoint);
         return builder;
     }

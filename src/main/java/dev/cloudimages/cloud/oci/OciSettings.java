@@ -17,7 +17,16 @@ import java.util.Set;
  */
 record OciSettings(String compartment, String bucket, String launchMode, String firmware, boolean arm,
                    List<String> shapes, long partSize, boolean usePar, Duration importTimeout,
-                   Duration publishTimeout) {
+                   Duration publishTimeout, int workRequests, int regionConcurrency) {
+
+    /**
+     * Image import and export work requests in flight per region, across all variants: Oracle
+     * documents a limit of 10 concurrent image imports ("Limits on Concurrent Operations"; past it
+     * OCI answers 409 or 429), and exports are image work of the same service, so they count too.
+     */
+    static final int WORK_REQUESTS = 10;
+    /** Regions one variant imports into at once; each region's own work is bounded by WORK_REQUESTS. */
+    static final int REGION_CONCURRENCY = 4;
 
     static final List<String> LAUNCH_MODES = List.of("paravirtualized", "emulated", "native", "custom");
 
@@ -72,7 +81,9 @@ record OciSettings(String compartment, String bucket, String launchMode, String 
         boolean usePar = par.equals("true") || (par.equals("auto") && session.auth() != OciSession.Auth.API_KEY);
         return new OciSettings(compartment, bucket, launchMode, firmware, arm, List.copyOf(shapes), partSize, usePar,
                 settings.duration("import.timeout", Duration.ofHours(2)),
-                settings.duration("publish.timeout", Duration.ofHours(2)));
+                settings.duration("publish.timeout", Duration.ofHours(2)),
+                settings.integer("work_requests", WORK_REQUESTS, 1, 100),
+                settings.integer("publish.region_concurrency", REGION_CONCURRENCY, 1, 64));
     }
 
     /**

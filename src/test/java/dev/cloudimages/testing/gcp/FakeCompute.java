@@ -33,7 +33,8 @@ final class FakeCompute {
     private static final Pattern SOURCE = Pattern.compile("https://storage\\.googleapis\\.com/([^/]+)/(.+)");
 
     /** A running operation: polls left, and what happens when it is done (or the error it ends with). */
-    private record Operation(ObjectNode json, int[] polls, Runnable effect, String errorCode, String errorMessage) {
+    private record Operation(ObjectNode json, int[] polls, Runnable effect, String errorCode, String errorMessage,
+                             String type, long started) {
     }
 
     private final FakeGcp gcp;
@@ -42,8 +43,6 @@ final class FakeCompute {
     private final Map<String, ObjectNode> policies = new TreeMap<>();
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private volatile int insertPolls = POLLS;
-    /** The operations already answered once with 429. */
-    private final java.util.Set<String> throttled = new java.util.HashSet<>();
 
     FakeCompute(FakeGcp gcp) {
         this.gcp = gcp;
@@ -306,12 +305,8 @@ final class FakeCompute {
                     + "' was not found", "notFound");
             return;
         }
-        if (throttled.add(name)) {
-            // Compute limits reads per minute: a caller polling operations gets 429s, here the first look at each
-            error(exchange, 429, "Rate Limit Exceeded", "rateLimitExceeded");
-            return;
-        }
-        if (operation.json().path("status").asText().equals("RUNNING") && --operation.polls()[0] <= 0) {
+        if (operation.json().path("status").asText().equals("RUNNING") && --operation.polls()[0] <= 0
+                && gcp.latency.passed(operation.type(), operation.started())) {
             operation.effect().run();
             operation.json().put("status", "DONE").put("progress", 100);
             if (operation.errorCode() != null) {
@@ -332,7 +327,7 @@ final class FakeCompute {
                 .put("selfLink", gcp.endpoint() + "/compute/v1/projects/" + FakeGcp.PROJECT + "/global/operations/"
                         + name);
         operations.put(name, new Operation(json, new int[] {type.equals("insert") ? insertPolls : POLLS}, effect,
-                problem == null ? null : "IMAGE_IMPORT_FAILED", problem));
+                problem == null ? null : "IMAGE_IMPORT_FAILED", problem, type, System.nanoTime()));
         reply(exchange, 200, json);
     }
 

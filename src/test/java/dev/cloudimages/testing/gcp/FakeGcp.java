@@ -49,6 +49,14 @@ public final class FakeGcp implements AutoCloseable {
         }
     }
 
+    /**
+     * Compute requests per second for the project: GCP's default rate quotas are 1,500 requests a
+     * minute per group (read requests, and the default group); beyond, 429 rateLimitExceeded.
+     */
+    public static final double COMPUTE_RATE = 25;
+    final dev.cloudimages.testing.RateLimit computeLimit = new dev.cloudimages.testing.RateLimit(COMPUTE_RATE);
+    volatile dev.cloudimages.testing.Latency latency = dev.cloudimages.testing.Latency.NONE;
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final KeyPair key;
@@ -121,6 +129,21 @@ public final class FakeGcp implements AutoCloseable {
         compute.insertPolls(polls);
     }
 
+    /** Compute requests per second beyond which the fake answers 429 ({@link #COMPUTE_RATE} unless set; 0: never). */
+    public void computeRate(double perSecond) {
+        computeLimit.set(perSecond);
+    }
+
+    /** Compute requests answered 429 by the rate limit so far. */
+    public long throttled() {
+        return computeLimit.refused();
+    }
+
+    /** How long operations take (by type: insert, delete, deprecate, setLabels); {@link dev.cloudimages.testing.Latency#NONE} unless set. */
+    public void latency(dev.cloudimages.testing.Latency latency) {
+        this.latency = latency;
+    }
+
     public synchronized List<Request> requests() {
         return List.copyOf(requests);
     }
@@ -174,7 +197,10 @@ public final class FakeGcp implements AutoCloseable {
                 error(exchange, 401, "Request is missing required authentication credential.", "required");
                 return;
             }
-            if (path.startsWith("/compute/v1/projects/")) {
+            if (path.startsWith("/compute/v1/projects/") && !computeLimit.allow("global")) {
+                // the project's rate quota: GCP documents 403 rateLimitExceeded for Compute, and answers 429 too
+                error(exchange, 429, "Rate Limit Exceeded", "rateLimitExceeded");
+            } else if (path.startsWith("/compute/v1/projects/")) {
                 compute.serve(exchange, path.substring("/compute/v1/projects/".length()), query(query), body);
             } else if (path.startsWith("/upload/storage/v1/b/") || path.startsWith("/storage/v1/b/")
                     || path.startsWith("/download/storage/v1/b/")) {

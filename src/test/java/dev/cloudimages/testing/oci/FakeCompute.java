@@ -70,6 +70,7 @@ public final class FakeCompute {
         volatile String failure;
         volatile int polls;
         volatile String status = "ACCEPTED";
+        final long started = System.nanoTime();
 
         WorkRequest(String operation, Image image, JsonNode export, String failure) {
             this.operation = operation;
@@ -264,7 +265,8 @@ public final class FakeCompute {
             return;
         }
         request.polls++;
-        if (request.polls < pollsToFinish) {
+        String kind = request.operation.equals("ExportImage") ? "export" : "import";
+        if (request.polls < pollsToFinish || !oci.latency.passed(kind, request.started)) {
             request.status = "IN_PROGRESS";
             return;
         }

@@ -68,6 +68,14 @@ public final class FakeOci implements AutoCloseable {
     final Map<String, Par> pars = new ConcurrentHashMap<>();
     final List<Request> requests = new CopyOnWriteArrayList<>();
     final Set<String> deniedRegions = ConcurrentHashMap.newKeySet();
+    /**
+     * Core (and work request) calls per second per region before 429 TooManyRequests. OCI
+     * publishes no figure for these APIs; 20 a second is the order at which tenancies report
+     * 429s, and tests polling every 20 ms meet it at once, so the adapter must get by.
+     */
+    public static final double CORE_RATE = 20;
+    final dev.cloudimages.testing.RateLimit coreLimit = new dev.cloudimages.testing.RateLimit(CORE_RATE);
+    volatile dev.cloudimages.testing.Latency latency = dev.cloudimages.testing.Latency.NONE;
     volatile int failingPart;
     volatile String keyId = TENANCY + "/" + USER + "/" + FINGERPRINT;
     final FakeCompute compute = new FakeCompute(this);
@@ -76,7 +84,7 @@ public final class FakeOci implements AutoCloseable {
     private FakeOci() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(16));
         server.start();
     }
 
@@ -189,6 +197,21 @@ public final class FakeOci implements AutoCloseable {
         compute.throttleNext.set(polls);
     }
 
+    /** Core calls per second per region beyond which the fake answers 429 ({@link #CORE_RATE} unless set; 0: never). */
+    public void coreRate(double perSecond) {
+        coreLimit.set(perSecond);
+    }
+
+    /** Core calls answered 429 by the rate limit so far. */
+    public long throttled() {
+        return coreLimit.refused();
+    }
+
+    /** How long image imports and exports take ({@link dev.cloudimages.testing.Latency#NONE} unless set). */
+    public void latency(dev.cloudimages.testing.Latency latency) {
+        this.latency = latency;
+    }
+
     public void quotaOnNextCreate() {
         compute.quotaNext = true;
     }
@@ -236,6 +259,8 @@ public final class FakeOci implements AutoCloseable {
                 identity(exchange, rest);
             } else if (service.equals("os")) {
                 new FakeObjectStorage(this).handle(exchange, region, rest, query, body);
+            } else if (!coreLimit.allow(region)) {
+                reply(exchange, 429, error("TooManyRequests", "Too many requests for the tenancy"));
             } else if (deniedRegions.contains(region)) {
                 reply(exchange, 404, error("NotAuthorizedOrNotFound", "Authorization failed or requested resource not found."));
             } else {
