@@ -8,8 +8,10 @@ import java.util.Map;
 /**
  * How many variants of one cloud are uploaded, imported and published at once. Each variant's
  * own work is already concurrent (blocks, parts, region copies), so these bound the load on the
- * cloud's per-account limits: AWS copies at most a few images per destination region at once per
- * variant, so 8 variants stay well under EC2's concurrent-copy quota per region. OCI bounds its
+ * cloud's per-account limits: each AWS variant has one copy in flight per destination region, so 12
+ * variants mean 12 concurrent AMI copies per region, under EC2's service quota on concurrent copies
+ * per destination Region (tens; see the account's Service Quotas), and every EC2/EBS call waits at
+ * the region's {@link Throttle} gate. OCI bounds its
  * concurrent image work per region itself (work_requests, OCI's documented 10 concurrent image
  * imports, shared by all variants: {@link RegionSlots}) and GCP documents rate quotas, not
  * concurrency limits (every call waits at the project's {@link Throttle} gate), so both ship 12
@@ -21,7 +23,7 @@ import java.util.Map;
 public record ShipConcurrency(Map<String, Integer> perCloud, int override) {
 
     public static ShipConcurrency defaults() {
-        return new ShipConcurrency(Map.of("aws", 8, "oci", 12, "gcp", 12), 0);
+        return new ShipConcurrency(Map.of("aws", 12, "oci", 12, "gcp", 12), 0);
     }
 
     public ShipConcurrency withOverride(int n) {

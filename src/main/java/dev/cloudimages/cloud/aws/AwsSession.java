@@ -137,14 +137,14 @@ final class AwsSession {
     Ec2Client ec2(String inRegion) {
         return (Ec2Client) clients.computeIfAbsent("ec2/" + inRegion, k -> Ec2Client.builder()
                 .region(Region.of(inRegion)).credentialsProvider(credentials).httpClient(http)
-                .overrideConfiguration(overrides(5)).applyMutation(b -> endpoint("EC2").ifPresent(b::endpointOverride))
+                .overrideConfiguration(overrides(5, inRegion)).applyMutation(b -> endpoint("EC2").ifPresent(b::endpointOverride))
                 .build());
     }
 
     EbsClient ebs(String inRegion) {
         return (EbsClient) clients.computeIfAbsent("ebs/" + inRegion, k -> EbsClient.builder()
                 .region(Region.of(inRegion)).credentialsProvider(credentials).httpClient(http)
-                .overrideConfiguration(overrides(3)).applyMutation(b -> endpoint("EBS").ifPresent(b::endpointOverride))
+                .overrideConfiguration(overrides(3, inRegion)).applyMutation(b -> endpoint("EBS").ifPresent(b::endpointOverride))
                 .build());
     }
 
@@ -152,7 +152,7 @@ final class AwsSession {
         Optional<URI> endpoint = endpoint("S3");
         return (S3Client) clients.computeIfAbsent("s3/" + inRegion, k -> S3Client.builder()
                 .region(Region.of(inRegion)).credentialsProvider(credentials).httpClient(http)
-                .overrideConfiguration(overrides(5))
+                .overrideConfiguration(overrides(5, inRegion))
                 // an endpoint of one's own (a proxy, a test server) has no per-bucket host names
                 .applyMutation(b -> endpoint.ifPresent(uri -> b.endpointOverride(uri).forcePathStyle(true)))
                 .build());
@@ -167,9 +167,10 @@ final class AwsSession {
         return loginHint(profileFile(env).profile(profile), profile);
     }
 
-    private static ClientOverrideConfiguration overrides(int attempts) {
+    private static ClientOverrideConfiguration overrides(int attempts, String region) {
         return ClientOverrideConfiguration.builder().apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
                 .addExecutionInterceptor(new CallSite())
+                .addExecutionInterceptor(new AwsThrottling(dev.cloudimages.cloud.Throttle.shared().gate("aws", region)))
                 // the SDK's standard strategy: backs off on throttling and 5xx, within the call timeout
                 .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(attempts).build())
                 .build();
