@@ -204,10 +204,11 @@ class LocalBuildTest {
     void aBuildThatRunsTooLongIsStopped() throws Exception {
         TestBuilder.overlay(project.resolve("overlay"), "Mandatory { scripts = [ hang ] }",
                 "hang", "#!/bin/sh\nsleep 600\n");
-        Files.writeString(project.resolve("tcg.conf"), "accel = tcg\nbuild_timeout.x86_64 = 15s\n");
+        // long enough for the install script before 'hang' on a loaded CI machine (it took over 15 s once)
+        Files.writeString(project.resolve("tcg.conf"), "accel = tcg\nbuild_timeout.x86_64 = 40s\n");
 
         assertBuildFailed(run("local", "--custom", "overlay", "--only", "x86_64", "bios", "aws", "--vars", "tcg.conf"),
-                "did not finish within 15 s", "script 'hang' was running");
+                "did not finish within 40 s", "script 'hang' was running");
     }
 
     @Test
