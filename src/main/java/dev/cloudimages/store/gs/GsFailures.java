@@ -1,10 +1,9 @@
 package dev.cloudimages.store.gs;
 
 import dev.cloudimages.cloud.gcp.GcpStoreAccess;
+import dev.cloudimages.store.StoreFailures;
 import dev.cloudimages.support.BuildException;
 
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 
 /** Cloud Storage errors of the store as one line: the store's URL, what was being done, Google's words, what to do. */
 final class GsFailures {
@@ -43,7 +42,7 @@ final class GsFailures {
             return new BuildException(where + "access denied while " + doing + " (" + access.describe() + "): "
                     + message + "; the store needs roles/storage.objectAdmin on bucket '" + bucket + "'", e);
         }
-        if (status == 0 && unreachable(e)) {
+        if (status == 0 && StoreFailures.unreachable(e)) {
             return new BuildException(where + "cannot reach Cloud Storage at " + access.endpoint() + " while " + doing
                     + " (" + message + "); check the network, or STORAGE_EMULATOR_HOST", e);
         }
@@ -52,16 +51,7 @@ final class GsFailures {
     }
 
     BuildException noBucket() {
-        return new BuildException("store " + url + ": the bucket '" + bucket + "' does not exist ("
-                + access.describe() + "); create it, or fix storage_url");
+        return StoreFailures.noBucket(url, bucket, access.describe());
     }
 
-    private static boolean unreachable(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

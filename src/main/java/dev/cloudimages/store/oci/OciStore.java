@@ -252,20 +252,12 @@ public final class OciStore implements ArtifactStore {
         } catch (BmcException e) {
             // if-match on an object that is gone: 404, a change too
             if (OciStoreFailures.lostCondition(e) || (OciStoreFailures.notFound(e) && !OciStoreFailures.bucketMissing(e))) {
-                return landed(name, content);
+                return dev.cloudimages.store.StoreFailures.landed(this, name, content);
             }
             throw failures.of(doing, e);
         }
     }
 
-    /**
-     * After a refused condition: did an earlier attempt of this very request land, its answer lost
-     * and the SDK's retry then refused? Then the object holds exactly this content (leases carry a
-     * random token, so no other machine writes the same bytes), and the write did happen.
-     */
-    private boolean landed(String name, byte[] content) {
-        return read(name).map(stored -> java.util.Arrays.equals(stored, content)).orElse(false);
-    }
 
     private void put(String name, byte[] content, UnaryOperator<PutObjectRequest.Builder> options) {
         client.putObject(options.apply(PutObjectRequest.builder().namespaceName(namespace).bucketName(bucket)

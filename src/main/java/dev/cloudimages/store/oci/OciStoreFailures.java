@@ -2,10 +2,9 @@ package dev.cloudimages.store.oci;
 
 import com.oracle.bmc.model.BmcException;
 import dev.cloudimages.cloud.oci.OciStoreAccess;
+import dev.cloudimages.store.StoreFailures;
 import dev.cloudimages.support.BuildException;
 
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 
 /** Object Storage errors of the store as one line: the store's URL, what was being done, OCI's words, what to do. */
 final class OciStoreFailures {
@@ -49,7 +48,7 @@ final class OciStoreFailures {
                     + code + ": " + message + "; the store needs a policy allowing 'manage objects' in the"
                     + " compartment of bucket '" + bucket + "'", e);
         }
-        if (e.getStatusCode() == -1 && unreachable(e)) {
+        if (e.getStatusCode() == -1 && StoreFailures.unreachable(e)) {
             return new BuildException(where + "cannot reach Object Storage at " + access.endpoint() + " while " + doing
                     + "; check the network, or OCI_ENDPOINT_OBJECTSTORAGE", e);
         }
@@ -62,14 +61,6 @@ final class OciStoreFailures {
                 + access.region() + " (" + access.describe() + "); create it, or fix storage_url or the region");
     }
 
-    private static boolean unreachable(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** OCI's own words without the SDK's troubleshooting text. */
     private static String message(BmcException e) {

@@ -1,12 +1,11 @@
 package dev.cloudimages.store.s3;
 
 import dev.cloudimages.cloud.aws.AwsStoreAccess;
+import dev.cloudimages.store.StoreFailures;
 import dev.cloudimages.support.BuildException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 import java.util.Set;
 
 /**
@@ -67,7 +66,7 @@ final class S3Failures {
             return new BuildException(where + "bucket '" + bucket + "' is not in " + access.region() + " ("
                     + AwsStoreAccess.message(e) + "); set AWS_REGION to the bucket's region", e);
         }
-        if (!(e instanceof AwsServiceException) && unreachable(e)) {
+        if (!(e instanceof AwsServiceException) && StoreFailures.unreachable(e)) {
             return new BuildException(where + "cannot reach S3 at " + access.endpoint() + " while " + doing + " ("
                     + AwsStoreAccess.message(e) + "); check the network, or AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL", e);
         }
@@ -76,16 +75,7 @@ final class S3Failures {
     }
 
     BuildException noBucket() {
-        return new BuildException("store " + url + ": the bucket '" + bucket + "' does not exist ("
-                + access.describe() + "); create it, or fix storage_url");
+        return StoreFailures.noBucket(url, bucket, access.describe());
     }
 
-    private static boolean unreachable(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -215,7 +215,7 @@ public final class S3Store implements ArtifactStore {
             return true;
         } catch (SdkException e) {
             if (S3Failures.lostCondition(e)) {
-                return landed(name, content);
+                return dev.cloudimages.store.StoreFailures.landed(this, name, content);
             }
             throw failures.of("creating " + name, e);
         }
@@ -234,20 +234,12 @@ public final class S3Store implements ArtifactStore {
         } catch (SdkException e) {
             // 404: the object went away meanwhile, which is a change too
             if (S3Failures.lostCondition(e) || AwsStoreAccess.code(e).equals("NoSuchKey")) {
-                return landed(name, content);
+                return dev.cloudimages.store.StoreFailures.landed(this, name, content);
             }
             throw failures.of("replacing " + name, e);
         }
     }
 
-    /**
-     * After a 412: did an earlier attempt of this very request land, its answer lost and the SDK's
-     * retry then refused? Then the object holds exactly this content (leases carry a random token,
-     * so no other machine writes the same bytes), and the write did happen.
-     */
-    private boolean landed(String name, byte[] content) {
-        return read(name).map(stored -> java.util.Arrays.equals(stored, content)).orElse(false);
-    }
 
     @Override
     public void delete(String name) {
