@@ -9,17 +9,16 @@ import dev.cloudimages.store.ArtifactStores;
 import dev.cloudimages.store.StoreUrl;
 import dev.cloudimages.testing.BuilderVms;
 import dev.cloudimages.testing.CliRun;
-import dev.cloudimages.testing.FixtureServer;
+import dev.cloudimages.testing.OverlayMirror;
 import dev.cloudimages.testing.OverlayRuns;
 import dev.cloudimages.testing.ThrowawayGpg;
 import dev.cloudimages.testing.aws.FakeAws;
 import dev.cloudimages.testing.gcp.FakeGcp;
 import dev.cloudimages.testing.oci.FakeOci;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -44,7 +43,8 @@ class ObjectStoreReleaseTest {
     private static final String VARIANT = "3.24-x86_64-bios-aws";
     private static final String BUILD = "test-3.24.1-x86_64-bios";
     private static final String S3_BUCKET = "release-store";
-    private static FixtureServer server;
+    @RegisterExtension
+    static final OverlayMirror MIRROR = new OverlayMirror();
 
     @TempDir
     Path temp;
@@ -52,16 +52,6 @@ class ObjectStoreReleaseTest {
     private FakeGcp gcp;
     private FakeOci oci;
     private ThrowawayGpg gpg;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = OverlayRuns.mirror();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @AfterEach
     void tearDown() throws Exception {
@@ -99,13 +89,11 @@ class ObjectStoreReleaseTest {
         for (String name : List.of("a", "b")) {
             Path machine = temp.resolve(name);
             Map<String, String> env = new HashMap<>();
-            OverlayRuns.prepare(machine, env, server);
+            MIRROR.prepare(machine, env);
             Files.writeString(machine.resolve("overlay/configs/test.conf"), "\nDefault { storage_url = \"" + url
                     + "/{v_version}/{cloud}/{arch}\" }\n", java.nio.file.StandardOpenOption.APPEND);
-            env.putAll(cloudEnv);
+            OverlayMirror.awsEnv(env, cloudEnv, machine);
             env.putAll(gpg.env());
-            env.put("AWS_CONFIG_FILE", machine.resolve("no-aws-config").toString());
-            env.put("AWS_SHARED_CREDENTIALS_FILE", machine.resolve("no-aws-credentials").toString());
             envs.put(machine, env);
         }
         Path a = temp.resolve("a");

@@ -6,16 +6,15 @@ import dev.cloudimages.config.ConfigsYaml;
 import dev.cloudimages.support.Digests;
 import dev.cloudimages.testing.BuilderVms;
 import dev.cloudimages.testing.CliRun;
-import dev.cloudimages.testing.FixtureServer;
+import dev.cloudimages.testing.OverlayMirror;
 import dev.cloudimages.testing.OverlayRuns;
 import dev.cloudimages.testing.ThrowawayGpg;
 import dev.cloudimages.testing.aws.FakeAws;
 import dev.cloudimages.testing.aws.Image;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -41,7 +40,8 @@ class StoreReleaseTest {
     private static final String VARIANT = "3.24-x86_64-bios-aws";
     private static final String BUILD = "test-3.24.1-x86_64-bios";
     private static final List<String> ENABLED = List.of("eu-south-1", "eu-west-1", "us-east-1", "us-west-2");
-    private static FixtureServer server;
+    @RegisterExtension
+    static final OverlayMirror MIRROR = new OverlayMirror();
 
     @TempDir
     Path temp;
@@ -56,16 +56,6 @@ class StoreReleaseTest {
     private String err;
     private String out;
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = OverlayRuns.mirror();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
         aws = FakeAws.start();
@@ -74,15 +64,16 @@ class StoreReleaseTest {
         storeDir = store.resolve("v3.24/aws/x86_64");
         machineA = temp.resolve("a");
         machineB = temp.resolve("b");
-        for (Path machine : List.of(machineA, machineB)) {
-            Map<String, String> env = machine == machineA ? envA : envB;
-            OverlayRuns.prepare(machine, env, server);
-            appendConfig(machine, "Default { storage_url = \"file://" + store + "/{v_version}/{cloud}/{arch}\" }");
-            env.putAll(aws.env());
-            env.putAll(gpg.env());
-            env.put("AWS_CONFIG_FILE", machine.resolve("no-aws-config").toString());
-            env.put("AWS_SHARED_CREDENTIALS_FILE", machine.resolve("no-aws-credentials").toString());
-        }
+        prepareMachine(machineA, envA);
+        prepareMachine(machineB, envB);
+    }
+
+    /** One "machine": a project copy with the test overlay, the shared store, the fake AWS and the signing key. */
+    private void prepareMachine(Path machine, Map<String, String> env) throws Exception {
+        MIRROR.prepare(machine, env);
+        appendConfig(machine, "Default { storage_url = \"file://" + store + "/{v_version}/{cloud}/{arch}\" }");
+        OverlayMirror.awsEnv(env, aws.env(), machine);
+        env.putAll(gpg.env());
     }
 
     @AfterEach
@@ -208,12 +199,7 @@ class StoreReleaseTest {
         assertEquals(Cli.OK, run(machineA, "upload"), err);
         Path machineC = temp.resolve("c");
         Map<String, String> envC = new HashMap<>();
-        OverlayRuns.prepare(machineC, envC, server);
-        appendConfig(machineC, "Default { storage_url = \"file://" + store + "/{v_version}/{cloud}/{arch}\" }");
-        envC.putAll(aws.env());
-        envC.putAll(gpg.env());
-        envC.put("AWS_CONFIG_FILE", machineC.resolve("no-aws-config").toString());
-        envC.put("AWS_SHARED_CREDENTIALS_FILE", machineC.resolve("no-aws-credentials").toString());
+        prepareMachine(machineC, envC);
         aws.delayBlocks(java.time.Duration.ofMillis(300)); // the winner is still uploading when the other looks
 
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);

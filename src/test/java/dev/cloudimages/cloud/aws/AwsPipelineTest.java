@@ -6,18 +6,17 @@ import dev.cloudimages.config.ConfigsYaml;
 import dev.cloudimages.testing.BuilderVms;
 import dev.cloudimages.testing.CliRun;
 import dev.cloudimages.testing.OverlayRuns;
-import dev.cloudimages.testing.FixtureServer;
+import dev.cloudimages.testing.OverlayMirror;
 import dev.cloudimages.testing.Fixtures;
 import dev.cloudimages.testing.ProjectCopy;
 import dev.cloudimages.testing.TestBuilder;
 import dev.cloudimages.testing.Tools;
 import dev.cloudimages.testing.aws.FakeAws;
 import dev.cloudimages.testing.aws.Image;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -39,7 +38,8 @@ class AwsPipelineTest {
 
     private static final String BUILD = "test-3.24.1-x86_64-bios";
     private static final List<String> ENABLED = List.of("eu-south-1", "eu-west-1", "us-east-1", "us-west-2");
-    private static FixtureServer server;
+    @RegisterExtension
+    static final OverlayMirror MIRROR = new OverlayMirror();
 
     @TempDir
     Path project;
@@ -48,23 +48,11 @@ class AwsPipelineTest {
     private String err;
     private String out;
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = OverlayRuns.mirror();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
         aws = FakeAws.start();
-        OverlayRuns.prepare(project, env, server);
-        env.putAll(aws.env());
-        env.put("AWS_CONFIG_FILE", project.resolve("no-aws-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", project.resolve("no-aws-credentials").toString());
+        OverlayRuns.prepare(project, env, MIRROR.server());
+        OverlayMirror.awsEnv(env, aws.env(), project);
     }
 
     @AfterEach

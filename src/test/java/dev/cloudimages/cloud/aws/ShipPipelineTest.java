@@ -3,14 +3,13 @@ package dev.cloudimages.cloud.aws;
 import dev.cloudimages.cli.Cli;
 import dev.cloudimages.testing.BuilderVms;
 import dev.cloudimages.testing.CliRun;
-import dev.cloudimages.testing.FixtureServer;
+import dev.cloudimages.testing.OverlayMirror;
 import dev.cloudimages.testing.OverlayRuns;
 import dev.cloudimages.testing.aws.FakeAws;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -30,30 +29,19 @@ class ShipPipelineTest {
 
     private static final String BIOS = "3.24-x86_64-bios-aws";
     private static final String UEFI = "3.24-x86_64-uefi-aws";
-    private static FixtureServer server;
+    @RegisterExtension
+    static final OverlayMirror MIRROR = new OverlayMirror();
 
     @TempDir
     Path project;
     private FakeAws aws;
     private final Map<String, String> env = new HashMap<>();
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = OverlayRuns.mirror();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
         aws = FakeAws.start();
-        OverlayRuns.prepare(project, env, server);
-        env.putAll(aws.env());
-        env.put("AWS_CONFIG_FILE", project.resolve("no-aws-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", project.resolve("no-aws-credentials").toString());
+        OverlayRuns.prepare(project, env, MIRROR.server());
+        OverlayMirror.awsEnv(env, aws.env(), project);
         env.put("BUILD_STATUS_SECONDS", "1");
     }
 

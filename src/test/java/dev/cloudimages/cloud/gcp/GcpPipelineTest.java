@@ -6,17 +6,16 @@ import dev.cloudimages.config.ConfigsYaml;
 import dev.cloudimages.testing.BuilderVms;
 import dev.cloudimages.testing.CliRun;
 import dev.cloudimages.testing.OverlayRuns;
-import dev.cloudimages.testing.FixtureServer;
+import dev.cloudimages.testing.OverlayMirror;
 import dev.cloudimages.testing.Fixtures;
 import dev.cloudimages.testing.ProjectCopy;
 import dev.cloudimages.testing.TestBuilder;
 import dev.cloudimages.testing.Tools;
 import dev.cloudimages.testing.gcp.FakeGcp;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -37,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GcpPipelineTest {
 
     private static final String IMAGE = "test-3-24-1-x86-64-bios-r0";
-    private static FixtureServer server;
+    @RegisterExtension
+    static final OverlayMirror MIRROR = new OverlayMirror();
 
     @TempDir
     Path project;
@@ -46,20 +46,10 @@ class GcpPipelineTest {
     private String err;
     private String out;
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = OverlayRuns.mirror();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
         gcp = FakeGcp.start();
-        OverlayRuns.prepare(project, env, server);
+        OverlayRuns.prepare(project, env, MIRROR.server());
         env.putAll(gcp.env());
     }
 

@@ -6,18 +6,17 @@ import dev.cloudimages.config.ConfigsYaml;
 import dev.cloudimages.testing.BuilderVms;
 import dev.cloudimages.testing.CliRun;
 import dev.cloudimages.testing.OverlayRuns;
-import dev.cloudimages.testing.FixtureServer;
+import dev.cloudimages.testing.OverlayMirror;
 import dev.cloudimages.testing.Fixtures;
 import dev.cloudimages.testing.ProjectCopy;
 import dev.cloudimages.testing.TestBuilder;
 import dev.cloudimages.testing.Tools;
 import dev.cloudimages.testing.oci.FakeCompute;
 import dev.cloudimages.testing.oci.FakeOci;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -38,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OciPipelineTest {
 
     private static final String BUILD = "test-3.24.1-x86_64-bios";
-    private static FixtureServer server;
+    @RegisterExtension
+    static final OverlayMirror MIRROR = new OverlayMirror();
 
     @TempDir
     Path project;
@@ -47,20 +47,10 @@ class OciPipelineTest {
     private String err;
     private String out;
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = OverlayRuns.mirror();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
         oci = FakeOci.start();
-        OverlayRuns.prepare(project, env, server);
+        OverlayRuns.prepare(project, env, MIRROR.server());
         env.putAll(oci.env(Files.createDirectories(project.resolve("oci")), "eu-frankfurt-1"));
     }
 
