@@ -15,10 +15,20 @@ public final class FakeOciMain {
 
     public static void main(String[] args) throws Exception {
         FakeOci oci = FakeOci.start();
-        Path dir = Files.createTempDirectory("fake-oci");
+        // the fake tenancy's config file and private key: in the directory given (the demo's own
+        // temporary directory), else in a new one removed when the fake stops
+        boolean ours = args.length == 0;
+        Path dir = ours ? Files.createTempDirectory("fake-oci") : Files.createDirectories(Path.of(args[0]));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             oci.close();
+            if (ours) {
+                try {
+                    dev.cloudimages.support.FileTrees.deleteRecursively(dir);
+                } catch (java.io.IOException ignored) {
+                    // a temporary directory: the system's clean-up takes it
+                }
+            }
             stopped.countDown();
         }, "fake-oci-stop"));
         oci.env(dir, FakeOci.REGIONS.get(0)).forEach((name, value) -> System.out.println("export " + name + "='" + value + "'"));
