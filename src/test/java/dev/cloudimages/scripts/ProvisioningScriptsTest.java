@@ -148,8 +148,8 @@ class ProvisioningScriptsTest {
     private static void identifiers(ProvisioningRun run, String key, String firmware, String what) {
         String table = run.calls("sfdisk-table").get(0);
         String ext4 = run.calls("mkfs.ext4").get(0);
-        assertTrue(ext4.contains("-U " + guid(key, "root-fs") + " -E hash_seed=" + guid(key, "root-hash-seed")),
-                what + ": " + ext4);
+        assertTrue(ext4.contains("-U " + guid(key, "root-fs") + " -E hash_seed=" + guid(key, "root-hash-seed")
+                + ",lazy_itable_init=0,lazy_journal_init=0"), what + ": " + ext4);
         if (firmware.equals("uefi")) {
             assertTrue(table.contains("label-id: " + guid(key, "disk") + ";"), what + ": " + table);
             assertTrue(table.contains("name=esp, uuid=" + guid(key, "esp") + ";")
@@ -440,6 +440,34 @@ class ProvisioningScriptsTest {
         assertTrue(run.transcript.get(run.transcript.size() - 1).lines().anyMatch(clamped::equals),
                 what + ": " + run.transcript.get(run.transcript.size() - 1));
         assertFalse(run.exists("etc/resolv.conf"), what);
+        // after unmounting: debugfs sets every inode's ctime, atime, crtime and generation, and the
+        // superblock's mount time and write counter, on the root file system (not the ESP)
+        List<String> script = ProvisioningRun.lines(run.dir.resolve("stub-state/debugfs.script"));
+        assertEquals(List.of("ssv mtime @" + EPOCH, "ssv wtime @" + EPOCH, "ssv kbytes_written 0"), script.subList(0, 3),
+                what);
+        try (Stream<Path> files = Files.walk(run.target)) {
+            List<Long> inodes = files.map(f -> {
+                try {
+                    return ((Number) Files.getAttribute(f, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                            .longValue();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).distinct().sorted().toList();
+            List<String> wanted = new ArrayList<>();
+            for (long ino : inodes) {
+                for (String field : List.of("ctime", "atime", "crtime")) {
+                    wanted.add("sif <" + ino + "> " + field + " @" + EPOCH);
+                }
+                wanted.add("sif <" + ino + "> generation 0");
+            }
+            assertEquals(wanted, script.subList(3, script.size()), what + ": every inode of the root, once");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        List<String> debugfs = run.calls("debugfs");
+        assertEquals(1, debugfs.size(), what);
+        assertTrue(debugfs.get(0).endsWith(" " + run.disk + (firmware.equals("uefi") ? "2" : "1")), what + ": " + debugfs);
         try (Stream<Path> files = Files.walk(run.target)) {
             List<Path> newer = files.filter(f -> !Files.isSymbolicLink(f)).filter(f -> {
                 try {
