@@ -2,14 +2,23 @@ package dev.cloudimages.cloud;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
  * Finds the adapter for a cloud. An adapter factory returns either a usable adapter or the reason
  * there is none (no credentials, say); a cloud without a factory has no adapter in this version.
+ * Some clouds have no import at all, by their nature ({@link #WITHOUT_IMPORT}): their images end
+ * at the local image and the artifact store, and their variants are planned without cloud actions.
  */
 public final class CloudAdapters {
+
+    /**
+     * Images for no one cloud: {@code generic} (cloud-init finds the cloud it boots in) and
+     * {@code nocloud} (local hypervisors, data from a CIDATA disk). Nothing to import them into.
+     */
+    public static final Set<String> WITHOUT_IMPORT = Set.of("generic", "nocloud");
 
     /** A usable adapter, or why there is none. */
     public record Availability(Optional<CloudAdapter> adapter, String reason) {
@@ -40,6 +49,16 @@ public final class CloudAdapters {
         return new CloudAdapters(Map.of("aws", dev.cloudimages.cloud.aws.AwsCloud::open,
                 "oci", dev.cloudimages.cloud.oci.OciCloud::open,
                 "gcp", dev.cloudimages.cloud.gcp.GcpCloud::open), env);
+    }
+
+    /**
+     * Why a cloud's variants have no cloud actions, when that is by design: a cloud of
+     * {@link #WITHOUT_IMPORT} that has no adapter factory. Empty for every other cloud.
+     */
+    public Optional<String> withoutImport(String cloud) {
+        return WITHOUT_IMPORT.contains(cloud) && !factories.containsKey(cloud)
+                ? Optional.of("no cloud import for " + cloud + ": ends at the local image (and the store)")
+                : Optional.empty();
     }
 
     public synchronized Availability forCloud(String cloud) {

@@ -204,6 +204,23 @@ public final class LocalImages {
         }
     }
 
+    /**
+     * One of the blocks image.yaml holds after the record ({@code sbom}, {@code provenance}), as
+     * written; empty when image.yaml lacks it (an older one, or one made from the store) or cannot
+     * be read. Nothing the plan decides depends on these blocks.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> block(Path dir, String field) {
+        try {
+            JsonNode node = ConfigsYaml.mapper().readTree(dir.resolve(RECORD).toFile());
+            JsonNode value = node == null ? null : node.get(field);
+            return value != null && value.isObject()
+                    ? ConfigsYaml.mapper().convertValue(value, LinkedHashMap.class) : Map.of();
+        } catch (IOException | IllegalArgumentException e) {
+            return Map.of();
+        }
+    }
+
     static Record read(Path file) throws IOException {
         JsonNode node;
         try {

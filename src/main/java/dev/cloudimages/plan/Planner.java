@@ -111,8 +111,17 @@ public final class Planner {
             actions.remove(Action.SIGN);
         }
 
+        // a cloud without import (generic, nocloud) ends at the local image and the store: no cloud
+        // actions, no cloud to ask, and no warning about it
+        Optional<String> withoutImport = clouds.withoutImport(cloud);
+        if (withoutImport.isPresent()) {
+            actions.remove(Action.IMPORT);
+            actions.remove(Action.PUBLISH);
+            // released means published everywhere (StoreRelease): nothing of the kind here
+            actions.remove(Action.RELEASE);
+        }
         // building locally needs no cloud: its SDK is not loaded and no credentials are asked for
-        boolean asksCloud = step.asksClouds();
+        boolean asksCloud = step.asksClouds() && withoutImport.isEmpty();
         Optional<CloudAdapter> adapter = asksCloud ? adapter(cloud, warnedClouds) : Optional.empty();
         Optional<RemoteImage> remote = adapter.flatMap(a -> a.latestBuildImage(project, buildName,
                 dev.cloudimages.cloud.CloudSettings.of(variant)));
@@ -234,6 +243,9 @@ public final class Planner {
         if (adapter.isEmpty() && asksCloud) {
             why.add("remote state unknown");
         }
+        if (step.wanted().contains(Action.IMPORT)) {
+            withoutImport.ifPresent(why::add);
+        }
 
         String endOfLife = remote.map(RemoteImage::endOfLife).filter(e -> !e.isBlank())
                 .or(() -> storedHere.map(m -> m.identity().get("end_of_life")).filter(e -> e != null && !e.isBlank()))
@@ -241,7 +253,8 @@ public final class Planner {
         List<Action> ordered = actions.stream().sorted().toList();
         return new Planned(new VariantPlan(variant, buildName, ImageNames.imageName(variant, revision), revision,
                 endOfLife, ordered, local.status(),
-                adapter.isPresent() ? Optional.of(new VariantPlan.RemoteState(remote)) : Optional.empty(),
+                adapter.isPresent() || withoutImport.isPresent() ? Optional.of(new VariantPlan.RemoteState(remote))
+                        : Optional.empty(),
                 hash, why, removeLocal, removeRemote, store, storedHere, removeStored),
                 revised);
     }

@@ -14,7 +14,11 @@ import java.util.TreeMap;
  * One image's metadata in the artifact store ({@code <image name>.yaml}), the state every machine
  * reads and every step updates. The first fields are the reference's (identity, the times of each
  * step, import_id/import_region, artifacts: region to image id); ours follow: the variant key,
- * build name, input hash, the image file with its format, size and digests, and who signed it.
+ * build name, input hash, the image file with its format, size and digests, who signed it, and
+ * what image.yaml says of the image beside its record: the SBOM's file names and digests
+ * ({@code sbom}) and the provenance (tool, builder ISO, kernel, repositories and the keys that
+ * signed their indexes). Those two are empty in metadata written before they were added, and in
+ * metadata of an image uploaded without them; nothing the steps decide reads them.
  * A time is null until its step has happened. Immutable: each step makes a new one.
  */
 public record ImageMetadata(Map<String, String> identity, int revision,
@@ -23,7 +27,8 @@ public record ImageMetadata(Map<String, String> identity, int revision,
                             String importId, String importRegion, Map<String, String> artifacts,
                             String variant, String buildName, String inputHash,
                             String file, String format, long size, String sha256, String sha512,
-                            String signature, String signedBy) {
+                            String signature, String signedBy,
+                            Map<String, Object> sbom, Map<String, Object> provenance) {
 
     /** The reference's identity keys, in the order it writes them. */
     public static final java.util.List<String> IDENTITY_KEYS = java.util.List.of("name", "project", "image_key",
@@ -32,6 +37,9 @@ public record ImageMetadata(Map<String, String> identity, int revision,
     public ImageMetadata {
         identity = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(identity));
         artifacts = java.util.Collections.unmodifiableMap(new TreeMap<>(artifacts));
+        sbom = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sbom == null ? Map.of() : sbom));
+        provenance = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(provenance == null ? Map.of()
+                : provenance));
     }
 
     public String name() {
@@ -61,7 +69,7 @@ public record ImageMetadata(Map<String, String> identity, int revision,
     public ImageMetadata withUploaded(String when) {
         return new ImageMetadata(identity, revision, built, when, imported, signed, published, released, when,
                 importId, importRegion, artifacts, variant, buildName, inputHash, file, format, size, sha256, sha512,
-                signature, signedBy);
+                signature, signedBy, sbom, provenance);
     }
 
     public ImageMetadata withImported(String when, String id, String region) {
@@ -69,13 +77,13 @@ public record ImageMetadata(Map<String, String> identity, int revision,
         regions.put(region, id);
         return new ImageMetadata(identity, revision, built, uploaded, when, signed, published, released, when,
                 id, region, regions, variant, buildName, inputHash, file, format, size, sha256, sha512,
-                signature, signedBy);
+                signature, signedBy, sbom, provenance);
     }
 
     public ImageMetadata withSigned(String when, String signatureName, String who) {
         return new ImageMetadata(identity, revision, built, uploaded, imported, when, published, released, when,
                 importId, importRegion, artifacts, variant, buildName, inputHash, file, format, size, sha256, sha512,
-                signatureName, who);
+                signatureName, who, sbom, provenance);
     }
 
     /** Published everywhere at {@code when}; or, with {@code when} null, only some regions so far (at {@code now}). */
@@ -84,13 +92,13 @@ public record ImageMetadata(Map<String, String> identity, int revision,
         all.putAll(regions);
         return new ImageMetadata(identity, revision, built, uploaded, imported, signed, when, released, now,
                 importId, importRegion, all, variant, buildName, inputHash, file, format, size, sha256, sha512,
-                signature, signedBy);
+                signature, signedBy, sbom, provenance);
     }
 
     public ImageMetadata withReleased(String when) {
         return new ImageMetadata(identity, revision, built, uploaded, imported, signed, published, when, when,
                 importId, importRegion, artifacts, variant, buildName, inputHash, file, format, size, sha256, sha512,
-                signature, signedBy);
+                signature, signedBy, sbom, provenance);
     }
 
     /** The YAML the store holds: the reference's keys first, then ours; absent times left out. */
@@ -122,6 +130,12 @@ public record ImageMetadata(Map<String, String> identity, int revision,
         put(map, "sha512", sha512);
         put(map, "signature", signature);
         put(map, "signed_by", signedBy);
+        if (!sbom.isEmpty()) {
+            map.put("sbom", sbom);
+        }
+        if (!provenance.isEmpty()) {
+            map.put("provenance", provenance);
+        }
         try {
             return ConfigsYaml.mapper().writeValueAsString(map).getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
@@ -168,7 +182,20 @@ public record ImageMetadata(Map<String, String> identity, int revision,
                 text(node, "updated"), text(node, "import_id"), text(node, "import_region"), artifacts,
                 text(node, "variant"), text(node, "build_name"), text(node, "input_hash"), text(node, "file"),
                 text(node, "format"), size == null ? 0 : size.asLong(), text(node, "sha256"), text(node, "sha512"),
-                text(node, "signature"), text(node, "signed_by"));
+                text(node, "signature"), text(node, "signed_by"), mapping(node, "sbom"), mapping(node, "provenance"));
+    }
+
+    /**
+     * A block copied from image.yaml, as it stands there; absent (older metadata) or not a mapping
+     * (edited by hand) gives an empty one rather than failing: no step decides anything by it.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mapping(JsonNode node, String key) {
+        JsonNode value = node.get(key);
+        if (value == null || !value.isObject()) {
+            return Map.of();
+        }
+        return ConfigsYaml.mapper().convertValue(value, LinkedHashMap.class);
     }
 
     private static void put(Map<String, Object> map, String key, String value) {

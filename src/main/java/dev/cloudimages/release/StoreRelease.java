@@ -45,7 +45,8 @@ public final class StoreRelease implements ReleaseHooks {
         log.info("[%s] uploading %s to %s as %s", variant.key(), record.file(), state.store().url(), object);
         String sha512 = files.upload(variant, state.store(), localImages.dir(variant.cloud(), variant.buildName()),
                 record, object);
-        state.write(state.fresh(record, object, sha512).withUploaded(clock.now().toString()));
+        state.write(state.fresh(record, object, sha512, localImages.dir(variant.cloud(), variant.buildName()))
+                .withUploaded(clock.now().toString()));
         // a re-upload of the revision replaces its image: a signature of the old bytes must not stay
         state.store().delete(object + ".asc");
         log.info("[%s] uploaded %s/%s", variant.key(), state.store().url(), object);

@@ -29,18 +29,22 @@ record StoredState(VariantPlan variant, ArtifactStore store) {
         store.write(metadataName(), metadata.toYaml());
     }
 
-    /** The metadata of a new upload of the plan's revision: identity, the image file, nothing done yet. */
-    ImageMetadata fresh(LocalImages.Record record, String objectName, String sha512) {
+    /**
+     * The metadata of a new upload of the plan's revision: identity, the image file, and from the
+     * local image's image.yaml its SBOM files (names, sha256s) and provenance; nothing done yet.
+     */
+    ImageMetadata fresh(LocalImages.Record record, String objectName, String sha512, java.nio.file.Path imageDir) {
         return new ImageMetadata(identity(), variant.revision(), record.built(), null, null, null, null, null, null,
                 null, null, Map.of(), variant.key(), variant.buildName(), variant.inputHash(), objectName,
-                record.format(), record.size(), record.sha256(), sha512, null, null);
+                record.format(), record.size(), record.sha256(), sha512, null, null,
+                LocalImages.block(imageDir, "sbom"), LocalImages.block(imageDir, "provenance"));
     }
 
     /** The metadata as it stands, or a minimal one for an image that was never uploaded (imported before). */
     ImageMetadata current() {
         return read().orElseGet(() -> new ImageMetadata(identity(), variant.revision(), null, null, null, null,
                 null, null, null, null, null, Map.of(), variant.key(), variant.buildName(), variant.inputHash(),
-                null, null, 0, null, null, null, null));
+                null, null, 0, null, null, null, null, Map.of(), Map.of()));
     }
 
     private Map<String, String> identity() {

@@ -87,12 +87,16 @@ class CliTest {
         env.put("SOURCE_DATE_EPOCH", "1795000000"); // 2026-11-18
         assertEquals(Cli.OK, run("configs"), err);
         JsonNode yaml = configsYaml();
-        assertEquals(72, yaml.size());
-        assertTrue(err.contains("Resolved 72 image variant(s) into work/configs.yaml (24 excluded, 0 past end of life)"), err);
-        assertTrue(err.contains("version:   3.22=18 3.23=18 3.24=18 edge=18"), err);
+        // 4 versions x (x86_64 bios, x86_64 uefi, aarch64 uefi) x (vm: 2 bootstraps x aws, oci, gcp,
+        // nocloud + cloudinit generic; metal: cloudinit generic)
+        assertEquals(120, yaml.size());
+        assertTrue(err.contains("Resolved 120 image variant(s) into work/configs.yaml (200 excluded, 0 past end of life)"), err);
+        assertTrue(err.contains("version:   3.22=30 3.23=30 3.24=30 edge=30"), err);
+        assertTrue(err.contains("machine:   vm=108 metal=12"), err);
+        assertTrue(err.contains("cloud:     aws=24 oci=24 gcp=24 nocloud=24 generic=24"), err);
         assertTrue(err.matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ INFO .*"), "UTC timestamps: " + err);
 
-        JsonNode aws = yaml.get("3.23-aarch64-uefi-cloudinit-aws");
+        JsonNode aws = yaml.get("3.23-aarch64-uefi-cloudinit-vm-aws");
         assertEquals("alpine-3.23.10-aarch64-uefi-cloudinit-r{revision}", aws.get("name").asText());
         assertEquals("2027-11-01", aws.get("end_of_life").asText());
         assertEquals("work/firmware/uefi-aarch64.bin", aws.at("/qemu/firmware").asText());
@@ -100,19 +104,41 @@ class CliTest {
         assertTrue(aws.at("/packages/noscripts").asText().contains("grub-efi"));
         assertEquals("https://dl-cdn.alpinelinux.org/alpine/v3.23/main\nhttps://dl-cdn.alpinelinux.org/alpine/v3.23/community",
                 aws.get("repos").asText());
-        JsonNode edge = yaml.get("edge-x86_64-bios-tiny-gcp");
+        JsonNode edge = yaml.get("edge-x86_64-bios-tiny-vm-gcp");
         assertEquals("alpine-20261118-x86_64-bios-tiny-r{revision}", edge.get("name").asText());
         assertTrue(edge.get("repos").asText().endsWith("/edge/testing"));
         assertTrue(edge.get("kernel_modules").asText().contains("gve"));
         assertFalse(edge.at("/access/PUBLIC").asBoolean(true), "edge ships private: " + edge.get("access"));
-        JsonNode edgeAws = yaml.get("edge-x86_64-bios-tiny-aws");
+        JsonNode edgeAws = yaml.get("edge-x86_64-bios-tiny-vm-aws");
         assertEquals("{\"ALL\":false,\"us-east-1\":true,\"us-west-2\":true}", edgeAws.get("regions").toString());
         assertTrue(aws.at("/access/PUBLIC").asBoolean(false), "releases ship public");
         assertTrue(aws.at("/regions/ALL").asBoolean(false));
-        assertFalse(yaml.has("3.22-aarch64-bios-tiny-aws"), "aarch64 excludes bios");
+        assertFalse(yaml.has("3.22-aarch64-bios-tiny-vm-aws"), "aarch64 excludes bios");
         List<String> keys = List.copyOf(iterable(yaml.fieldNames()));
-        assertEquals("3.22-x86_64-bios-tiny-aws", keys.get(0));
-        assertEquals("edge-aarch64-uefi-cloudinit-gcp", keys.get(keys.size() - 1));
+        assertEquals("3.22-x86_64-bios-tiny-vm-aws", keys.get(0));
+        assertEquals("edge-aarch64-uefi-cloudinit-metal-generic", keys.get(keys.size() - 1));
+
+        // one image for any cloud: cloud-init only, no datasource named, the clouds' NICs, a screen
+        JsonNode generic = yaml.get("3.24-x86_64-uefi-cloudinit-vm-generic");
+        assertEquals("alpine-3.24.1-x86_64-uefi-cloudinit-r{revision}", generic.get("name").asText());
+        assertFalse(generic.has("cloudinit_datasource"), generic.toString());
+        assertTrue(generic.get("kernel_modules").asText().contains("ena,gve"), generic.toString());
+        assertEquals("console=ttyS0,115200n8 console=tty0 autodetect_serial=setconsole=[Aa]mazon,Microsoft,Google,Oracle",
+                generic.get("kernel_options").asText());
+        assertFalse(yaml.has("3.24-x86_64-uefi-tiny-vm-generic"), "tiny-cloud is made for one cloud");
+        JsonNode nocloud = yaml.get("3.24-x86_64-bios-tiny-vm-nocloud");
+        assertTrue(nocloud.at("/packages/add").asText().endsWith("tiny-cloud-nocloud"), nocloud.toString());
+        assertEquals("qcow2", nocloud.get("image_format").asText());
+        // metal: the LTS kernel and NIC firmware instead of linux-virt, a name of its own, generic only
+        JsonNode metal = yaml.get("3.24-aarch64-uefi-cloudinit-metal-generic");
+        assertEquals("alpine-3.24.1-aarch64-uefi-cloudinit-metal-r{revision}", metal.get("name").asText());
+        assertEquals("Alpine Linux 3.24.1 Bare Metal (aarch64, uefi, cloudinit) for Generic",
+                metal.get("description").asText());
+        String packages = metal.at("/packages/add").asText();
+        assertTrue(packages.contains("linux-lts") && packages.contains("linux-firmware-bnx2x")
+                && !packages.contains("linux-virt"), packages);
+        assertFalse(yaml.has("3.24-x86_64-uefi-cloudinit-metal-aws"), "metal is built as a generic image only");
+        assertFalse(yaml.has("3.24-x86_64-uefi-tiny-metal-nocloud"));
     }
 
     private static <T> List<T> iterable(java.util.Iterator<T> iterator) {
@@ -121,19 +147,74 @@ class CliTest {
         return list;
     }
 
+    /**
+     * A user's own top-level config written before the machine dimension and the generic and
+     * nocloud clouds (the shipped one as it was) resolves as it did, from the shipped dimension
+     * files, without a warning: those files name no key of the new dimensions.
+     */
+    @Test
+    void aConfigWithoutTheMachineDimensionResolvesAsBefore() throws IOException {
+        env.put("SOURCE_DATE_EPOCH", "1795000000");
+        String old = """
+                project = "mine"
+                Default {
+                  project = ${project}
+                  name = [ alpine ]
+                  description = [ Alpine Linux ]
+                  scripts = [ setup ]
+                  script_dirs = [ setup.d ]
+                  login = alpine
+                }
+                Dimensions {
+                  version {
+                    "3.24" { include required("version/3.24.conf") }
+                  }
+                  arch {
+                    x86_64  { include required("arch/x86_64.conf") }
+                    aarch64 { include required("arch/aarch64.conf") }
+                  }
+                  firmware {
+                    bios { include required("firmware/bios.conf") }
+                    uefi { include required("firmware/uefi.conf") }
+                  }
+                  bootstrap {
+                    tiny      { include required("bootstrap/tiny.conf") }
+                    cloudinit { include required("bootstrap/cloudinit.conf") }
+                  }
+                  cloud {
+                    aws { include required("cloud/aws.conf") }
+                    oci { include required("cloud/oci.conf") }
+                    gcp { include required("cloud/gcp.conf") }
+                  }
+                }
+                Mandatory {
+                  name = [ "r{revision}" ]
+                  description = [ "({arch}, {firmware}, {bootstrap}) for {cloud_name}" ]
+                  scripts = [ cleanup ]
+                }
+                """;
+        assertEquals(Cli.OK, run("configs", "--custom", badTop(old).toString()), err);
+        JsonNode yaml = configsYaml();
+        assertEquals(18, yaml.size(), "3 arch/firmware x 2 bootstraps x 3 clouds");
+        JsonNode aws = yaml.get("3.24-x86_64-uefi-tiny-aws");
+        assertEquals("mine", aws.get("project").asText());
+        assertTrue(aws.at("/packages/add").asText().contains("linux-virt"), aws.toString());
+        assertFalse(err.contains("WARN"), err);
+    }
+
     @Test
     void exampleOverlayRepointsTheTopLevelConfig() throws IOException {
         assertEquals(Cli.OK, run("configs"), err);
         assertEquals(Cli.OK, run("configs", "--clean", "--custom", "overlays/example"), err);
         JsonNode yaml = configsYaml();
         assertEquals(24, yaml.size(), "2 versions x (x86_64 bios, x86_64 uefi, aarch64 uefi) x 2 bootstraps x aws x 2 flavors");
-        JsonNode docker = yaml.get("edge-x86_64-uefi-cloudinit-aws-docker");
+        JsonNode docker = yaml.get("edge-x86_64-uefi-cloudinit-vm-aws-docker");
         assertEquals("example-20261123".substring(0, 8), docker.get("name").asText().substring(0, 8));
         assertEquals("example-corp-alpine", docker.get("project").asText());
         assertEquals("2G", docker.get("size").asText());
         assertTrue(docker.at("/packages/add").asText().endsWith("docker docker-openrc docker-cli-compose docker-cli-buildx"),
                 docker.at("/packages/add").asText());
-        assertFalse(yaml.get("3.24-x86_64-uefi-cloudinit-aws-docker").at("/packages/add").asText().contains("buildx"));
+        assertFalse(yaml.get("3.24-x86_64-uefi-cloudinit-vm-aws-docker").at("/packages/add").asText().contains("buildx"));
         assertTrue(Files.isSymbolicLink(project.resolve("work/configs/images.conf")));
     }
 
@@ -296,7 +377,7 @@ class CliTest {
     @Test
     void dimensionWithoutKeys() {
         assertFailure(run("configs", "--custom", badTop("include required(\"alpine.conf\")\nDimensions.cloud = {}\n"
-                + "Dimensions.cloud { aws = null, oci = null, gcp = null }\n").toString()), "dimension 'cloud' has no keys");
+                + "Dimensions.cloud { aws = null, oci = null, gcp = null, nocloud = null, generic = null }\n").toString()), "dimension 'cloud' has no keys");
     }
 
     @Test
@@ -366,7 +447,7 @@ class CliTest {
         env.put("ALPINE_MIRROR", "http://127.0.0.1:1/alpine/");
         Path top = badTop("include required(\"alpine.conf\")\nreleases_url = \"" + server.url("/releases.json") + "\"\n");
         assertEquals(Cli.OK, run("configs", "--custom", top.toString()), err);
-        assertTrue(configsYaml().get("3.24-x86_64-bios-tiny-aws").get("repos").asText()
+        assertTrue(configsYaml().get("3.24-x86_64-bios-tiny-vm-aws").get("repos").asText()
                 .startsWith("http://127.0.0.1:1/alpine/v3.24/main"));
         env.put("ALPINE_RELEASES_URL", "file:releases.json");
         assertFailure(run("configs"), "ALPINE_RELEASES_URL / releases_url must be an http://, https:// or file:///absolute/path URL");

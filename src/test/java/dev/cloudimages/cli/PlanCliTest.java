@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The plan step through the CLI, on the shipped configs: state, actions.yaml, the lock, import. */
 class PlanCliTest {
 
-    private static final String ONE = "3.24-x86_64-uefi-tiny-aws";
+    private static final String ONE = "3.24-x86_64-uefi-tiny-vm-aws";
     private static FixtureServer server;
 
     @TempDir
@@ -86,7 +86,8 @@ class PlanCliTest {
         assertEquals(Cli.OK, run("state", "--only", "x86_64", "--skip", "edge"), err);
 
         JsonNode actions = actionsYaml();
-        assertEquals(36, actions.size(), "3 versions x (bios, uefi) x 2 bootstraps x 3 clouds");
+        assertEquals(60, actions.size(), "3 versions x (bios, uefi) x (2 bootstraps x (aws, oci, gcp, nocloud)"
+                + " + generic vm + generic metal)");
         JsonNode one = actions.get(ONE);
         assertEquals("alpine-3.24.1-x86_64-uefi-tiny", one.get("build_name").asText());
         assertEquals("alpine-3.24.1-x86_64-uefi-tiny-r0", one.get("image_name").asText());
@@ -106,6 +107,17 @@ class PlanCliTest {
                 + " application_default_credentials.json, not on Google Compute Engine); run 'gcloud auth application-default login'"),
                 err);
         assertFalse(Files.exists(project.resolve("work/images")), "state changes nothing");
+        // generic and nocloud: no cloud to import into, so no cloud actions, no warning, remote "none"
+        for (String local : List.of("3.24-x86_64-uefi-cloudinit-vm-generic", "3.24-x86_64-bios-tiny-vm-nocloud",
+                "3.24-x86_64-uefi-cloudinit-metal-generic")) {
+            JsonNode plan = actions.get(local);
+            assertEquals("[\"build\"]", plan.get("actions").toString(), local);
+            assertEquals("none", plan.get("remote").asText(), local);
+            String cloud = local.substring(local.lastIndexOf('-') + 1);
+            assertTrue(plan.get("why").toString().contains("no cloud import for " + cloud
+                    + ": ends at the local image (and the store)"), plan.toString());
+        }
+        assertFalse(err.contains("generic:") || err.contains("nocloud:"), err);
     }
 
     /** What the reference's downstream tools see: a YAML 1.1 reader (like PyYAML) on both reports. */
@@ -117,9 +129,9 @@ class PlanCliTest {
         Map<String, Object> one = configs.get(ONE);
         assertEquals("2028-05-01", one.get("end_of_life"), "a string, not a date");
         assertEquals(ONE, one.get("config_key"));
-        assertEquals("3.24.1-x86_64-uefi-tiny-aws", one.get("image_key"));
+        assertEquals("3.24.1-x86_64-uefi-tiny-vm-aws", one.get("image_key"));
         assertEquals("Alpine Linux 3.24.1 (x86_64, uefi, tiny) for Amazon Web Services", one.get("description"));
-        Map<String, Object> edge = configs.get("edge-x86_64-uefi-tiny-aws");
+        Map<String, Object> edge = configs.get("edge-x86_64-uefi-tiny-vm-aws");
         assertEquals("20261118", edge.get("release"), "a string, not a number");
         assertEquals("2026-11-19", edge.get("end_of_life"));
 
@@ -201,6 +213,7 @@ class PlanCliTest {
 
     @Test
     void importAndPublishFailClearlyWithoutACloudAdapter() {
+        // 3.24's 30 variants: the 18 of aws, oci and gcp need an adapter; nocloud and generic have no import
         assertOneLineError(run("import", "--only", "3.24"), "cannot import 18 variant(s)",
                 "aws: no region for profile 'default'", "gcp:", "oci:", "--skip aws gcp oci");
         assertOneLineError(run("publish", "--only", "oci"), "cannot publish 24 variant(s)", "oci:");

@@ -87,14 +87,14 @@ class BadInputTest {
     void filtersThatSelectNothingFailTheStepButNotConfigs() {
         // both keys exist, but aarch64 excludes bios: no variant has both
         assertEquals(Cli.OK, run("configs", "--only", "aarch64", "bios"), err);
-        assertTrue(err.contains("--only aarch64 bios select none of the 72 variant(s)"), err);
+        assertTrue(err.contains("--only aarch64 bios select none of the 120 variant(s)"), err);
         CliRun.assertOneLineError(run("state", "--only", "aarch64", "bios"), err,
-                "--only aarch64 bios select none of the 72 variant(s) in work/configs.yaml, so there is nothing to state",
+                "--only aarch64 bios select none of the 120 variant(s) in work/configs.yaml, so there is nothing to state",
                 "loosen the filters");
         assertFalse(Files.exists(project.resolve("work/actions.yaml")), "no plan written");
         assertEquals("", out, "no plan table");
-        CliRun.assertOneLineError(run("import", "--skip", "aws", "oci", "gcp"), err,
-                "--skip aws oci gcp select none of the 72 variant(s)", "nothing to import");
+        CliRun.assertOneLineError(run("import", "--skip", "aws", "oci", "gcp", "nocloud", "generic"), err,
+                "--skip aws oci gcp nocloud generic select none of the 120 variant(s)", "nothing to import");
     }
 
     @Test
@@ -156,7 +156,7 @@ class BadInputTest {
 
     @Test
     void aDamagedImageYamlIsOneLineInThePlanTable() throws IOException {
-        String variant = "3.24-x86_64-uefi-tiny-aws";
+        String variant = "3.24-x86_64-uefi-tiny-vm-aws";
         assertEquals(Cli.OK, run("state", "--only", "3.24", "x86_64", "uefi", "tiny", "aws"), err);
         String buildName = ConfigsYaml.mapper().readTree(project.resolve("work/actions.yaml").toFile())
                 .at("/" + variant + "/build_name").asText();
@@ -191,7 +191,7 @@ class BadInputTest {
         String[] one = {"--only", "3.24", "x86_64", "bios", "tiny", "aws"};
         assertEquals(Cli.OK, run(concat(new String[] {"state"}, one)), err);
         String buildName = ConfigsYaml.mapper().readTree(project.resolve("work/actions.yaml").toFile())
-                .at("/3.24-x86_64-bios-tiny-aws/build_name").asText();
+                .at("/3.24-x86_64-bios-tiny-vm-aws/build_name").asText();
         Path image = Fixtures.write(project.resolve("work/images/aws").resolve(buildName), "image.qcow2", "old image");
 
         Fixtures.write(project, "bad.vars", "memroy = 2048\n");

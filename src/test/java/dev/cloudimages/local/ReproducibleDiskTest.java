@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
- * Reproducible disks: the test builder's images, built twice from the same inputs and
+ * Reproducible disks: the test builder's images (x86_64 BIOS and UEFI, aarch64 UEFI under TCG's
+ * emulated Cortex-A57), built twice from the same inputs and
  * SOURCE_DATE_EPOCH (the second time with --revise, in fresh VMs), are the same raw disks byte for
  * byte (but for the ESP's FAT creation-time hundredths, named below), and so are their SBOMs; a different SOURCE_DATE_EPOCH gives a different disk, so the
  * comparison can see a difference. A difference is reported as the byte ranges that differ, with
@@ -41,7 +42,7 @@ class ReproducibleDiskTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        Tools.require("qemu-system-x86_64", "qemu-img", "mformat", "mcopy");
+        Tools.require("qemu-system-x86_64", "qemu-system-aarch64", "qemu-img", "mformat", "mcopy");
         Path builder = TestBuilder.prepare();
         server = new FixtureServer().serve("/releases.json", Fixtures.releasesJson())
                 .serveTree("/mirror", builder.resolve("mirror"));
@@ -61,33 +62,34 @@ class ReproducibleDiskTest {
         Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv("PATH"),
                 "ALPINE_RELEASES_URL", server.url("/releases.json"), "ALPINE_MIRROR", server.url("/mirror"),
                 "SOURCE_DATE_EPOCH", "1795000000"));
-        List<String> variants = List.of("bios", "uefi");
+        // arch-firmware: the test overlay's aws variants
+        List<String> variants = List.of("x86_64-bios", "x86_64-uefi", "aarch64-uefi");
 
-        build(env, "local", "--custom", "overlay", "--only", "x86_64", "aws", "--parallel", "2", "--vars", "tcg.conf");
+        build(env, "local", "--custom", "overlay", "--only", "aws", "--parallel", "2", "--vars", "tcg.conf");
         Path first = Files.createDirectories(project.resolve("first"));
-        for (String firmware : variants) {
+        for (String variant : variants) {
             for (String file : List.of("image.raw", "image.spdx.json", "image.packages.tsv")) {
-                Files.copy(image(firmware).resolve(file), first.resolve(firmware + "-" + file));
+                Files.copy(image(variant).resolve(file), first.resolve(variant + "-" + file));
             }
         }
 
-        build(env, "local", "--revise", "--only", "x86_64", "aws", "--parallel", "2", "--vars", "tcg.conf");
-        for (String firmware : variants) {
-            List<String> differ = differences(first.resolve(firmware + "-image.raw"), image(firmware).resolve("image.raw"));
+        build(env, "local", "--revise", "--only", "aws", "--parallel", "2", "--vars", "tcg.conf");
+        for (String variant : variants) {
+            List<String> differ = differences(first.resolve(variant + "-image.raw"), image(variant).resolve("image.raw"));
             // the one difference left: FAT stamps a directory entry's creation time in hundredths
             // of a second (its byte 13), finer than the test builder can hold its clock still
             assertEquals(List.of(), differ.stream().filter(d -> !fatCreationHundredths(d)).toList(),
-                    firmware + ": the raw disks differ");
+                    variant + ": the raw disks differ");
             for (String file : List.of("image.spdx.json", "image.packages.tsv")) {
-                assertEquals(Files.readString(first.resolve(firmware + "-" + file)),
-                        Files.readString(image(firmware).resolve(file)), firmware + ": " + file);
+                assertEquals(Files.readString(first.resolve(variant + "-" + file)),
+                        Files.readString(image(variant).resolve(file)), variant + ": " + file);
             }
         }
 
         // the comparison sees what differs: another SOURCE_DATE_EPOCH stamps other times
         env.put("SOURCE_DATE_EPOCH", "1795000600");
         build(env, "local", "--revise", "--only", "x86_64", "bios", "aws", "--vars", "tcg.conf");
-        List<String> other = differences(first.resolve("bios-image.raw"), image("bios").resolve("image.raw"));
+        List<String> other = differences(first.resolve("x86_64-bios-image.raw"), image("x86_64-bios").resolve("image.raw"));
         assertNotEquals(List.of(), other);
         assertEquals(List.of(), BuilderVms.running(project), "QEMU processes left behind");
     }
@@ -103,8 +105,8 @@ class ReproducibleDiskTest {
         assertEquals(Cli.OK, run.code(), run.err());
     }
 
-    private Path image(String firmware) {
-        return project.resolve("work/images/aws/test-3.24.1-x86_64-" + firmware);
+    private Path image(String archFirmware) {
+        return project.resolve("work/images/aws/test-3.24.1-" + archFirmware);
     }
 
     /**

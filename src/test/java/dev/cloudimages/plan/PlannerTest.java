@@ -188,6 +188,45 @@ class PlannerTest {
                 log.toString(StandardCharsets.UTF_8));
     }
 
+    /** generic and nocloud: no cloud to import into, so the plan ends at the local image, quietly. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Step.class, names = {"STATE", "IMPORT", "PUBLISH", "RELEASE"})
+    void aCloudWithoutImportEndsAtTheLocalImage(Step step) throws IOException {
+        ResolvedVariant aws = variant(Map.of());
+        Map<String, String> dimensions = new LinkedHashMap<>(aws.dimensions());
+        dimensions.put("cloud", "generic");
+        Map<String, Object> config = new LinkedHashMap<>(aws.config());
+        config.put("cloud", "generic");
+        ResolvedVariant generic = new ResolvedVariant("3.22-x86_64-uefi-tiny-generic", dimensions, config);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        // an adapter factory for aws only, as shipped: none for generic
+        Plan plan = planner(new FakeCloud("aws").adapters(), hash(), log).plan(List.of(generic), step, false);
+
+        VariantPlan planned = plan.variants().get(0);
+        assertEquals(List.of(Action.BUILD), planned.actions(), String.join("; ", planned.why()));
+        assertEquals(List.of("no local image", "no cloud import for generic: ends at the local image (and the store)"),
+                planned.why());
+        assertEquals("none", planned.remote().orElseThrow().describe(), "nothing remote, and not unknown either");
+        assertEquals("", log.toString(StandardCharsets.UTF_8), "no warning about a missing adapter");
+        dev.cloudimages.cloud.CloudSteps.requireAdapters(plan, new FakeCloud("aws").adapters(), Action.IMPORT);
+        dev.cloudimages.cloud.CloudSteps.requireAdapters(plan, new FakeCloud("aws").adapters(), Action.PUBLISH);
+
+        // --revise with nothing remote to ask: no "cloud state unknown"
+        VariantPlan revised = planner(new FakeCloud("aws").adapters(), hash(), log)
+                .plan(List.of(generic), step, true).variants().get(0);
+        assertFalse(revised.why().stream().anyMatch(w -> w.contains("unknown")), String.join("; ", revised.why()));
+    }
+
+    @Test
+    void anAdapterForACloudWithoutImportIsUsed() {
+        CloudAdapters withGeneric = new CloudAdapters(Map.of("generic",
+                env -> CloudAdapters.Availability.unavailable("test")), Map.of());
+        assertTrue(withGeneric.withoutImport("generic").isEmpty(), "an adapter factory wins");
+        assertTrue(new CloudAdapters(Map.of(), Map.of()).withoutImport("nocloud").isPresent());
+        assertTrue(new CloudAdapters(Map.of(), Map.of()).withoutImport("azure").isEmpty(),
+                "an unknown cloud still fails import for want of an adapter");
+    }
+
     @Test
     void buildingLocallyAsksNoCloud() throws IOException {
         ResolvedVariant variant = variant(Map.of());

@@ -104,6 +104,12 @@ class StoreReleaseTest {
         assertEquals(0, uploaded.get("revision").asInt());
         assertEquals(sha512, uploaded.get("sha512").asText());
         assertTrue(uploaded.has("uploaded") && !uploaded.has("imported"), uploaded.toString());
+        // what image.yaml says beside the record travels with the image: the SBOM's files and digests, the provenance
+        JsonNode local = ConfigsYaml.mapper().readTree(localImage.resolveSibling("image.yaml").toFile());
+        assertEquals("image.spdx.json", uploaded.at("/sbom/spdx").asText(), uploaded.toString());
+        assertEquals(local.get("sbom"), uploaded.get("sbom"));
+        assertEquals(local.get("provenance"), uploaded.get("provenance"));
+        assertEquals(uploaded.get("input_hash").asText(), uploaded.at("/provenance/input_hash").asText());
         assertEquals(List.of(), leftovers(), "no temporary names, no lease after the run");
         assertEquals(Cli.OK, run(machineA, "upload"), err);
         assertTrue(err.contains("Nothing to do"), err);
@@ -147,6 +153,8 @@ class StoreReleaseTest {
                 .resolve("disk.raw")), "machine B built nothing: " + err);
         assertTrue(err.contains("downloaded and verified (sha512)"), err);
         JsonNode published = metadata();
+        assertEquals(uploaded.get("provenance"), published.get("provenance"), "kept by every later step");
+        assertEquals(uploaded.get("sbom"), published.get("sbom"));
         Image source = single(aws.images("us-east-1"));
         assertEquals(source.id(), published.get("import_id").asText());
         assertEquals("us-east-1", published.get("import_region").asText());

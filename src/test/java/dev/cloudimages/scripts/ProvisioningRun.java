@@ -25,7 +25,7 @@ final class ProvisioningRun {
 
     /** The tools the stub stands in for. */
     static final List<String> STUBBED = List.of("apk", "chroot", "sfdisk", "mkfs.ext4", "mkfs.vfat", "mount", "umount",
-            "mdev");
+            "mdev", "debugfs");
 
     final Path dir;
     final Path disk;

@@ -112,7 +112,7 @@ class ProvisioningScriptsTest {
 
     @TestFactory
     Stream<DynamicTest> everyShippedVariant() {
-        assertEquals(72, RUNS.size(), "shipped variants: " + RUNS.keySet());
+        assertEquals(120, RUNS.size(), "shipped variants: " + RUNS.keySet());
         return RUNS.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> check(e.getValue().get())));
     }
 
@@ -124,21 +124,23 @@ class ProvisioningScriptsTest {
         String firmware = dims.get("firmware");
         String bootstrap = dims.get("bootstrap");
         String cloud = dims.get("cloud");
+        // a config without the machine dimension builds virtual machines
+        String kernel = "metal".equals(dims.get("machine")) ? "lts" : "virt";
         String what = outcome.variant().key();
         assertTrue(run.succeeded(), String.join("\n", run.transcript));
         assertEquals(List.of("setup", bootstrap.equals("tiny") ? "setup-tiny" : "setup-cloudinit", "cleanup"),
                 run.transcript.stream().map(t -> t.substring(0, t.indexOf(' '))).toList(), what);
 
-        mkinitfs(run, cloud, arch, what);
-        bootLoader(run, cloud, arch, firmware, what);
-        getty(run, console(cloud, arch), what);
+        mkinitfs(run, cloud, arch, kernel, what);
+        bootLoader(run, cloud, arch, firmware, kernel, what);
+        getty(run, console(cloud, arch), screen(cloud), what);
         runlevels(run, bootstrap, cloud, what);
         network(run, bootstrap, what);
         prompt(run, what);
         logins(run, bootstrap, cloud, what);
-        packages(run, version, firmware, bootstrap, cloud, what);
+        packages(run, version, firmware, bootstrap, cloud, kernel, what);
         cleanup(run, firmware, what);
-        handedBack(run, version, what);
+        handedBack(run, version, kernel, what);
         identifiers(run, outcome.variant().key(), firmware, what);
     }
 
@@ -146,8 +148,8 @@ class ProvisioningScriptsTest {
     private static void identifiers(ProvisioningRun run, String key, String firmware, String what) {
         String table = run.calls("sfdisk-table").get(0);
         String ext4 = run.calls("mkfs.ext4").get(0);
-        assertTrue(ext4.contains("-U " + guid(key, "root-fs") + " -E hash_seed=" + guid(key, "root-hash-seed")),
-                what + ": " + ext4);
+        assertTrue(ext4.contains("-U " + guid(key, "root-fs") + " -E hash_seed=" + guid(key, "root-hash-seed")
+                + ",lazy_itable_init=0,lazy_journal_init=0"), what + ": " + ext4);
         if (firmware.equals("uefi")) {
             assertTrue(table.contains("label-id: " + guid(key, "disk") + ";"), what + ": " + table);
             assertTrue(table.contains("name=esp, uuid=" + guid(key, "esp") + ";")
@@ -159,11 +161,12 @@ class ProvisioningScriptsTest {
     }
 
     /** cleanup hands the host what the SBOM and provenance are made of. */
-    private static void handedBack(ProvisioningRun run, String version, String what) {
+    private static void handedBack(ProvisioningRun run, String version, String kernel, String what) {
         String installed = String.join("\n", ProvisioningRun.lines(run.output.resolve("apk-installed")));
-        assertTrue(installed.contains("\nP:alpine-base\nV:1.0-r0\n") && installed.contains("\nP:linux-virt\n"), what);
+        assertTrue(installed.contains("\nP:alpine-base\nV:1.0-r0\n") && installed.contains("\nP:linux-" + kernel + "\n"),
+                what);
         List<String> facts = ProvisioningRun.lines(run.output.resolve("image-facts"));
-        assertTrue(facts.contains("kernel 6.12.13-0-virt"), what + ": " + facts);
+        assertTrue(facts.contains("kernel 6.12.13-0-" + kernel), what + ": " + facts);
         String branch = version.equals("edge") ? "edge" : "v" + version;
         String main = "https://dl-cdn.alpinelinux.org/alpine/" + branch + "/main";
         String cached = "APKINDEX." + sha1(main).substring(0, 8) + ".tar.gz";
@@ -188,7 +191,12 @@ class ProvisioningScriptsTest {
         return arch.equals("x86_64") || cloud.equals("aws") ? "ttyS0" : "ttyAMA0";
     }
 
-    private static void mkinitfs(ProvisioningRun run, String cloud, String arch, String what) {
+    /** Images for places with a screen too: generic and nocloud (and so metal, which is generic). */
+    private static boolean screen(String cloud) {
+        return cloud.equals("generic") || cloud.equals("nocloud");
+    }
+
+    private static void mkinitfs(ProvisioningRun run, String cloud, String arch, String kernel, String what) {
         List<String> calls = run.calls("mkinitfs-features");
         assertEquals(1, calls.size(), what + ": one initramfs");
         List<String> features = Arrays.asList(calls.get(0).trim().split(" +"));
@@ -197,16 +205,22 @@ class ProvisioningScriptsTest {
         if (cloud.equals("aws")) {
             assertTrue(features.containsAll(List.of("ena", "nvme")), what + ": " + features);
         }
+        // any cloud: ENA and gVNIC in the initramfs (gve from setup.d/mkinitfs, as mkinitfs ships no such feature)
+        assertEquals(cloud.equals("generic"), features.containsAll(List.of("ena", "gve", "nvme")), what + ": " + features);
+        if (features.contains("gve")) {
+            assertTrue(run.exists("etc/mkinitfs/features.d/gve.modules"), what);
+        }
         assertEquals(cloud.equals("aws") && arch.equals("aarch64"), features.contains("gpio_pl061"),
                 what + ": gpio_pl061 for AWS Graviton only: " + features);
         if (features.contains("gpio_pl061")) {
             assertTrue(run.exists("etc/mkinitfs/features.d/gpio_pl061.modules"), what);
         }
         assertTrue(features.contains("scsi"), what + ": scsi (GCP virtio-SCSI, OCI sdX): " + features);
-        assertTrue(run.exists("boot/initramfs-virt"), what);
+        assertTrue(run.exists("boot/initramfs-" + kernel), what);
     }
 
-    private static void bootLoader(ProvisioningRun run, String cloud, String arch, String firmware, String what) {
+    private static void bootLoader(ProvisioningRun run, String cloud, String arch, String firmware, String kernel,
+                                   String what) {
         String cmdline;
         if (firmware.equals("bios")) {
             String conf = run.read("boot/extlinux.conf");
@@ -214,8 +228,9 @@ class ProvisioningScriptsTest {
                     .substring("APPEND ".length());
             assertTrue(run.exists("boot/ldlinux.sys"), what + ": extlinux installed");
             List<String> upd = run.read("etc/update-extlinux.conf").lines().toList();
-            assertTrue(upd.contains("default=virt"), what + ": update-extlinux default: " + upd);
-            assertFalse(upd.contains("default=lts"), what);
+            assertTrue(upd.contains("default=" + kernel), what + ": update-extlinux default: " + upd);
+            assertEquals(1, upd.stream().filter(l -> l.startsWith("default=")).count(), what + ": " + upd);
+            assertTrue(conf.contains("LINUX /boot/vmlinuz-" + kernel + "\n"), what + ": " + conf);
             assertTrue(upd.contains("root=LABEL=root"), what + ": " + upd);
             List<String> mkfs = run.calls("mkfs.ext4");
             assertEquals(1, mkfs.size(), what);
@@ -226,7 +241,8 @@ class ProvisioningScriptsTest {
         } else {
             String cfg = run.read("boot/grub/grub.cfg");
             cmdline = cfg.lines().map(String::trim).filter(l -> l.startsWith("linux ")).findFirst().orElseThrow()
-                    .replaceFirst("^linux /boot/vmlinuz-virt ", "");
+                    .replaceFirst("^linux /boot/vmlinuz-" + kernel + " ", "");
+            assertTrue(cfg.contains("initrd /boot/initramfs-" + kernel + "\n"), what + ": " + cfg);
             String efi = arch.equals("x86_64") ? "x64" : "aa64";
             assertTrue(run.exists("boot/efi/EFI/boot/boot" + efi + ".efi"), what + ": removable-media path");
             assertFalse(run.calls("mkfs.ext4").get(0).contains("-O"), what + ": UEFI keeps the ext4 defaults");
@@ -236,13 +252,22 @@ class ProvisioningScriptsTest {
         List<String> options = Arrays.asList(cmdline.trim().split(" +"));
         assertTrue(options.contains("root=LABEL=root"), what + ": " + options);
         List<String> consoles = options.stream().filter(o -> o.startsWith("console=")).toList();
-        assertEquals(List.of("console=" + console(cloud, arch) + ",115200" + (arch.equals("x86_64") ? "n8" : "")),
-                consoles, what + ": kernel console");
+        List<String> wantedConsoles = new ArrayList<>(List.of("console=" + console(cloud, arch) + ",115200"
+                + (arch.equals("x86_64") ? "n8" : "")));
+        if (screen(cloud)) {
+            // the screen last: /dev/console (OpenRC's output) is the last one
+            wantedConsoles.add("console=tty0");
+        }
+        assertEquals(wantedConsoles, consoles, what + ": kernel console");
+        // generic: the initramfs moves the console to the serial port on the clouds with a read-only screen
+        assertEquals(cloud.equals("generic"), options.contains("autodetect_serial=setconsole=[Aa]mazon,Microsoft,Google,Oracle"),
+                what + ": " + options);
         String modules = options.stream().filter(o -> o.startsWith("modules=")).findFirst().orElseThrow();
         List<String> wanted = new ArrayList<>(List.of("ext4", "virtio_blk"));
         switch (cloud) {
             case "aws" -> wanted.addAll(List.of("ena", "nvme"));
             case "gcp" -> wanted.addAll(List.of("virtio_scsi", "nvme", "gve"));
+            case "generic" -> wanted.addAll(List.of("virtio_scsi", "nvme", "ena", "gve"));
             default -> wanted.addAll(List.of("virtio_scsi", "nvme"));
         }
         if (cloud.equals("aws") && arch.equals("aarch64")) {
@@ -263,11 +288,15 @@ class ProvisioningScriptsTest {
         }
     }
 
-    private static void getty(ProvisioningRun run, String tty, String what) {
+    private static void getty(ProvisioningRun run, String tty, boolean screen, String what) {
         List<String> inittab = run.read("etc/inittab").lines().toList();
         List<String> gettys = inittab.stream().filter(l -> !l.startsWith("#") && l.contains("getty")).toList();
-        assertEquals(List.of(tty + "::respawn:/sbin/getty -L 115200 " + tty + " vt100"), gettys,
-                what + ": only the serial console's getty");
+        List<String> wanted = new ArrayList<>();
+        if (screen) {
+            wanted.add("tty1::respawn:/sbin/getty 38400 tty1");
+        }
+        wanted.add(tty + "::respawn:/sbin/getty -L 115200 " + tty + " vt100");
+        assertEquals(wanted, gettys, what + ": the serial console's getty, and tty1's only with a screen");
     }
 
     private static void runlevels(ProvisioningRun run, String bootstrap, String cloud, String what) {
@@ -283,8 +312,9 @@ class ProvisioningScriptsTest {
             assertTrue(run.runlevel("boot").contains("cloud-init-local"), what);
             assertTrue(run.runlevel("default").containsAll(List.of("cloud-init", "cloud-config", "cloud-final",
                     "udev-postmount")), what);
-            // hotplugged NICs: cloud-init handles them for Ec2 only, and only with the event turned on
-            boolean hotplug = cloud.equals("aws");
+            // hotplugged NICs: cloud-init handles them for Ec2 only (generic may be on EC2), and only
+            // with the event turned on
+            boolean hotplug = cloud.equals("aws") || cloud.equals("generic");
             assertEquals(hotplug, run.runlevel("default").contains("cloud-init-hotplugd"), what);
             assertEquals(hotplug, run.exists("etc/cloud/cloud.cfg.d/30-hotplug.cfg"), what);
             if (hotplug) {
@@ -347,10 +377,17 @@ class ProvisioningScriptsTest {
             String datasource = switch (cloud) {
                 case "aws" -> "Ec2";
                 case "gcp" -> "GCE";
-                default -> "Oracle";
+                case "oci" -> "Oracle";
+                case "nocloud" -> "NoCloud";
+                default -> null;
             };
-            assertEquals("datasource_list: [ " + datasource + ", None ]",
-                    run.read("etc/cloud/cloud.cfg.d/10-datasource.cfg").trim(), what);
+            if (datasource == null) {
+                // generic: cloud-init's own list, every datasource it knows, finds the cloud
+                assertFalse(run.exists("etc/cloud/cloud.cfg.d/10-datasource.cfg"), what);
+            } else {
+                assertEquals("datasource_list: [ " + datasource + ", None ]",
+                        run.read("etc/cloud/cloud.cfg.d/10-datasource.cfg").trim(), what);
+            }
         }
         // GCP with cloud-init: sshd asks the metadata server for every key, for the login user
         boolean gceKeys = bootstrap.equals("cloudinit") && cloud.equals("gcp");
@@ -366,9 +403,14 @@ class ProvisioningScriptsTest {
     }
 
     private static void packages(ProvisioningRun run, String version, String firmware, String bootstrap,
-                                 String cloud, String what) {
+                                 String cloud, String kernel, String what) {
         List<String> asked = askedOfApk(run);
-        assertTrue(asked.containsAll(List.of("alpine-base", "linux-virt", "openssh", "chrony")), what + ": " + asked);
+        assertTrue(asked.containsAll(List.of("alpine-base", "linux-" + kernel, "openssh", "chrony")), what + ": " + asked);
+        assertEquals(1, asked.stream().filter(p -> p.matches("linux-(virt|lts)")).count(), what + ": one kernel: " + asked);
+        // metal: firmware for the common NICs, never the whole of linux-firmware
+        List<String> firmwarePackages = asked.stream().filter(p -> p.startsWith("linux-firmware")).toList();
+        assertEquals(kernel.equals("lts") ? List.of("linux-firmware-bnx2", "linux-firmware-bnx2x", "linux-firmware-tigon",
+                "linux-firmware-rtl_nic", "linux-firmware-qed", "linux-firmware-cxgb4") : List.of(), firmwarePackages, what);
         assertFalse(asked.contains("openssh-server-pam"), what + ": one sshd for both bootstraps: " + asked);
         assertTrue(asked.contains(firmware.equals("bios") ? "syslinux" : "grub-efi"), what + ": " + asked);
         if (bootstrap.equals("tiny")) {
@@ -398,6 +440,34 @@ class ProvisioningScriptsTest {
         assertTrue(run.transcript.get(run.transcript.size() - 1).lines().anyMatch(clamped::equals),
                 what + ": " + run.transcript.get(run.transcript.size() - 1));
         assertFalse(run.exists("etc/resolv.conf"), what);
+        // after unmounting: debugfs sets every inode's ctime, atime, crtime and generation, and the
+        // superblock's mount time and write counter, on the root file system (not the ESP)
+        List<String> script = ProvisioningRun.lines(run.dir.resolve("stub-state/debugfs.script"));
+        assertEquals(List.of("ssv mtime @" + EPOCH, "ssv wtime @" + EPOCH, "ssv kbytes_written 0"), script.subList(0, 3),
+                what);
+        try (Stream<Path> files = Files.walk(run.target)) {
+            List<Long> inodes = files.map(f -> {
+                try {
+                    return ((Number) Files.getAttribute(f, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                            .longValue();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).distinct().sorted().toList();
+            List<String> wanted = new ArrayList<>();
+            for (long ino : inodes) {
+                for (String field : List.of("ctime", "atime", "crtime")) {
+                    wanted.add("sif <" + ino + "> " + field + " @" + EPOCH);
+                }
+                wanted.add("sif <" + ino + "> generation 0");
+            }
+            assertEquals(wanted, script.subList(3, script.size()), what + ": every inode of the root, once");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        List<String> debugfs = run.calls("debugfs");
+        assertEquals(1, debugfs.size(), what);
+        assertTrue(debugfs.get(0).endsWith(" " + run.disk + (firmware.equals("uefi") ? "2" : "1")), what + ": " + debugfs);
         try (Stream<Path> files = Files.walk(run.target)) {
             List<Path> newer = files.filter(f -> !Files.isSymbolicLink(f)).filter(f -> {
                 try {
