@@ -1,18 +1,16 @@
 package dev.cloudimages.cloud;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.cloudimages.config.ConfigsYaml;
 import dev.cloudimages.plan.Action;
 import dev.cloudimages.plan.LocalImages;
 import dev.cloudimages.plan.Plan;
+import dev.cloudimages.plan.PublishIntent;
+import dev.cloudimages.plan.ShipRecords;
 import dev.cloudimages.plan.VariantPlan;
-import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildClock;
 import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.ChildProcesses;
 import dev.cloudimages.support.Log;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -55,8 +52,8 @@ public final class CloudStep {
                           Map<String, String> failed) {
     }
 
-    public static final String IMPORTED = "imported.yaml";
-    public static final String PUBLISHED = "published.yaml";
+    public static final String IMPORTED = ShipRecords.IMPORTED;
+    public static final String PUBLISHED = ShipRecords.PUBLISHED;
 
     private final Log log;
 
@@ -212,7 +209,8 @@ public final class CloudStep {
                         ImportJournal.at(ImportJournal.fileFor(inputs.workDir(), variant.cloud(), variant.buildName()))),
                         context);
                 imported.put(variant.key(), image);
-                writeRecord(imageDir.resolve(IMPORTED), importedRecord(variant, image));
+                ShipRecords.writeImported(imageDir, variant.key(), variant.cloud(), new ShipRecords.Imported(
+                        variant.imageName(), variant.revision(), image.region(), image.id(), image.tags()));
                 variantLog.info("imported as %s in %s", image.id(), image.region());
                 inputs.hooks().imported(variant, image);
                 status.imported(variant.key());
@@ -228,7 +226,8 @@ public final class CloudStep {
                 PublishResult result = adapter(variant).publish(new PublishJob(identity, source, settings), context);
                 result.notes().forEach(note -> variantLog.warn("%s", note));
                 published.put(variant.key(), result);
-                writeRecord(imageDir.resolve(PUBLISHED), publishedRecord(variant, source, result));
+                ShipRecords.appendPublish(imageDir, variant.key(), variant.cloud(), publishRecord(variant, source, result, context.timestamp()))
+                        .ifPresent(why -> variantLog.warn("%s; it starts afresh with this publish", why));
                 inputs.hooks().published(variant, result);
                 if (!result.failures().isEmpty()) {
                     throw new BuildException("publishing failed in " + result.failures().size() + " of "
@@ -253,47 +252,13 @@ public final class CloudStep {
         }
     }
 
-    private static Map<String, Object> importedRecord(VariantPlan variant, RemoteImage image) {
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("variant", variant.key());
-        record.put("cloud", variant.cloud());
-        record.put("image_name", variant.imageName());
-        record.put("revision", variant.revision());
-        record.put("region", image.region());
-        record.put("image_id", image.id());
-        record.put("tags", image.tags());
-        return record;
-    }
-
-    private static Map<String, Object> publishedRecord(VariantPlan variant, RemoteImage source, PublishResult result) {
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("variant", variant.key());
-        record.put("cloud", variant.cloud());
-        record.put("image_name", variant.imageName());
-        record.put("revision", variant.revision());
-        record.put("source", Map.of("region", source.region(), "image_id", source.id()));
-        Map<String, Object> regions = new LinkedHashMap<>();
-        for (PublishResult.RegionOutcome outcome : result.regions()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("image_id", outcome.imageId());
-            entry.put("outcome", outcome.outcome());
-            regions.put(outcome.region(), entry);
-        }
-        record.put("regions", regions);
-        record.put("notes", result.notes());
-        return record;
-    }
-
-    /** A record is written only where the local image stands; an import from elsewhere has none. */
-    private void writeRecord(Path file, Map<String, Object> content) {
-        if (!Files.isDirectory(file.getParent())) {
-            return;
-        }
-        try {
-            AtomicFiles.writeString(file, ConfigsYaml.mapper().writeValueAsString(content));
-        } catch (JsonProcessingException e) {
-            throw new BuildException("cannot write " + file + ": " + e.getOriginalMessage());
-        }
+    /** The publish as published.yaml records it, with the settings it was made for (see PublishIntent). */
+    private static ShipRecords.Publish publishRecord(VariantPlan variant, RemoteImage source, PublishResult result,
+                                                     String when) {
+        return new ShipRecords.Publish(variant.imageName(), variant.revision(), when, source.region(),
+                source.id(), PublishIntent.of(variant.variant(), variant.endOfLife()), result.regions().stream()
+                .map(r -> new ShipRecords.RegionPublish(r.region(), r.imageId(), r.outcome(), r.failed())).toList(),
+                result.notes());
     }
 
 }
