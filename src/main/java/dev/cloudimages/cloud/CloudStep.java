@@ -48,8 +48,9 @@ public final class CloudStep {
         }
     }
 
+    /** Per variant key: the image imported, the publish, the failure; {@code shipped}: every variant that finished. */
     public record Outputs(Map<String, RemoteImage> imported, Map<String, PublishResult> published,
-                          Map<String, String> failed) {
+                          Map<String, String> failed, java.util.Set<String> shipped) {
     }
 
     public static final String IMPORTED = ShipRecords.IMPORTED;
@@ -76,7 +77,7 @@ public final class CloudStep {
     }
 
     /** Whether a variant has anything to do after its build. */
-    static boolean ships(VariantPlan variant) {
+    public static boolean ships(VariantPlan variant) {
         return variant.has(Action.UPLOAD) || variant.has(Action.IMPORT) || variant.has(Action.SIGN)
                 || variant.has(Action.PUBLISH) || variant.has(Action.RELEASE);
     }
@@ -89,6 +90,7 @@ public final class CloudStep {
         private final Map<String, RemoteImage> imported = new ConcurrentHashMap<>();
         private final Map<String, PublishResult> published = new ConcurrentHashMap<>();
         private final Map<String, String> failed = new ConcurrentHashMap<>();
+        private final java.util.Set<String> shipped = ConcurrentHashMap.newKeySet();
         private final ShipStatus status;
         private final Map<String, ExecutorService> perCloud = new ConcurrentHashMap<>();
         private final List<Future<?>> running = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -140,6 +142,7 @@ public final class CloudStep {
                 Log variantLog = log.forVariant(variant.key());
                 try {
                     one(variant, variantLog);
+                    shipped.add(variant.key());
                     status.done(variant.key());
                 } catch (BuildException e) {
                     variantLog.error("%s", e.getMessage().replace("\n", "\\n"));
@@ -172,7 +175,14 @@ public final class CloudStep {
                 ChildProcesses.removeShutdownHook(hook);
             }
             summarise();
-            return new Outputs(new TreeMap<>(imported), new TreeMap<>(published), new TreeMap<>(failed));
+            return new Outputs(new TreeMap<>(imported), new TreeMap<>(published), new TreeMap<>(failed),
+                    new java.util.TreeSet<>(shipped));
+        }
+
+        /** What has been imported, published and failed so far (all of it once {@link #finish} returned or threw). */
+        public Outputs outputs() {
+            return new Outputs(new TreeMap<>(imported), new TreeMap<>(published), new TreeMap<>(failed),
+                    new java.util.TreeSet<>(shipped));
         }
 
         private void summarise() {
