@@ -181,6 +181,15 @@ public final class Planner {
         int planned = revision;
         Optional<ImageMetadata> storedHere = stored.filter(m -> m.revision() == planned);
         boolean storedCurrent = storedHere.filter(m -> m.isUploaded() && hash.equals(m.inputHash())).isPresent();
+        String endOfLife = remote.map(RemoteImage::endOfLife).filter(e -> !e.isBlank())
+                .or(() -> storedHere.map(m -> m.identity().get("end_of_life")).filter(e -> e != null && !e.isBlank()))
+                .orElseGet(() -> endOfLife(variant));
+        RecordedState records = RecordedState.of(localImages.dir(cloud, buildName), revision, storedHere);
+        Optional<RemoteImage> live = remote.filter(r -> r.revision() == planned);
+        if (!revise && asksCloud) {
+            // before the local image is weighed: a recorded import makes a build unnecessary, as a live one does
+            fromRecords(records, adapter.isPresent(), live, PublishIntent.of(variant, endOfLife), actions, why);
+        }
         switch (local.status()) {
             case CURRENT -> {
                 actions.remove(Action.BUILD);
@@ -232,14 +241,6 @@ public final class Planner {
             why.add("signed");
         }
 
-        String endOfLife = remote.map(RemoteImage::endOfLife).filter(e -> !e.isBlank())
-                .or(() -> storedHere.map(m -> m.identity().get("end_of_life")).filter(e -> e != null && !e.isBlank()))
-                .orElseGet(() -> endOfLife(variant));
-        RecordedState records = RecordedState.of(localImages.dir(cloud, buildName), revision, storedHere);
-        Optional<RemoteImage> live = remote.filter(r -> r.revision() == planned);
-        if (!revise && asksCloud) {
-            fromRecords(records, adapter.isPresent(), live, PublishIntent.of(variant, endOfLife), actions, why);
-        }
         Optional<String> localFile = local.status() == LocalImages.Status.ABSENT ? Optional.empty() : local.record()
                 .map(r -> "work/images/" + cloud + "/" + buildName + "/" + r.file());
         Whereabouts where = records.where(localFile, live, adapter.isPresent());

@@ -79,8 +79,9 @@ public record Whereabouts(Optional<String> localFile, List<RegionImage> regions)
         }
 
         Builder add(String region, String imageId, String state, String source) {
-            if (!region.isBlank() && !imageId.isBlank()) {
-                regions.putIfAbsent(region, new RegionImage(region, imageId, state, source));
+            // a region that failed before it had an image is still worth showing
+            if (!region.isBlank() && (!imageId.isBlank() || state.equals("failed"))) {
+                regions.putIfAbsent(region, new RegionImage(region, imageId.isBlank() ? "-" : imageId, state, source));
             }
             return this;
         }
