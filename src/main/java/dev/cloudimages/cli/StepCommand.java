@@ -19,6 +19,7 @@ import dev.cloudimages.plan.Step;
 import dev.cloudimages.release.Leases;
 import dev.cloudimages.release.ReleaseCatalogStep;
 import dev.cloudimages.release.ReleaseStores;
+import dev.cloudimages.release.RunManifest;
 import dev.cloudimages.release.RollbackStep;
 import dev.cloudimages.release.StoreRelease;
 import dev.cloudimages.store.ArtifactStores;
@@ -33,6 +34,10 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 
 /**
@@ -109,11 +114,13 @@ abstract class StepCommand implements Callable<Integer> {
             CloudStep.Session ship = new CloudStep(build.log()).start(new CloudStep.Inputs(plan, workDir(), clouds(),
                     build.clock(), release, ShipConcurrency.defaults().withOverride(options.cloudParallel()),
                     statusEvery()));
+            Set<String> built = ConcurrentHashMap.newKeySet();
             BuildException buildFailure = null;
             try {
                 build(plan, options, checked, new LocalBuildStep.Listener() {
                     @Override
                     public void built(VariantPlan variant) {
+                        built.add(variant.key());
                         ship.built(variant);
                     }
 
@@ -132,6 +139,9 @@ abstract class StepCommand implements Callable<Integer> {
                     throw e;
                 }
                 throw new BuildException(buildFailure.getMessage() + "; " + e.getMessage());
+            } finally {
+                // what finished is recorded even when other variants failed
+                manifest(plan, step, built, ship.outputs());
             }
             if (buildFailure != null) {
                 throw buildFailure;
@@ -146,6 +156,20 @@ abstract class StepCommand implements Callable<Integer> {
         new ReleaseCatalogStep(stores(), build.log()).run(new ReleaseCatalogStep.Inputs(
                 lastConfigs.resolution().variants(), options.custom(), workDir(), build.clock()));
         return Cli.OK;
+    }
+
+    /** Appends to work/manifest.json each variant whose every planned action finished in this run. */
+    private void manifest(Plan plan, Step step, Set<String> built, CloudStep.Outputs shipped) {
+        RunManifest manifest = new RunManifest(workDir(), step, build.clock(), build.log());
+        for (VariantPlan variant : plan.variants()) {
+            boolean buildDone = !variant.has(Action.BUILD) || built.contains(variant.key());
+            boolean shipDone = !CloudStep.ships(variant) || shipped.shipped().contains(variant.key());
+            if (!variant.actions().isEmpty() && buildDone && shipDone) {
+                manifest.add(variant, Optional.ofNullable(shipped.imported().get(variant.key())),
+                        Optional.ofNullable(shipped.published().get(variant.key())));
+            }
+        }
+        manifest.write();
     }
 
     /** rollback: the plan shows what exists; the step removes what is not published. */
@@ -165,7 +189,17 @@ abstract class StepCommand implements Callable<Integer> {
      * must not leave the user without the image --revise would have replaced.
      */
     void buildLocally(Plan plan, BuildOptions options) {
-        build(plan, options, prepareBuilds(plan, options), LocalBuildStep.Listener.NONE);
+        Set<String> built = ConcurrentHashMap.newKeySet();
+        try {
+            build(plan, options, prepareBuilds(plan, options), new LocalBuildStep.Listener() {
+                @Override
+                public void built(VariantPlan variant) {
+                    built.add(variant.key());
+                }
+            });
+        } finally {
+            manifest(plan, Step.LOCAL, built, new CloudStep.Outputs(Map.of(), Map.of(), Map.of(), Set.of()));
+        }
     }
 
     /** Every check the builds need, then what --revise removes (a failed check removes nothing). */

@@ -1,18 +1,16 @@
 package dev.cloudimages.cloud;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.cloudimages.config.ConfigsYaml;
 import dev.cloudimages.plan.Action;
 import dev.cloudimages.plan.LocalImages;
 import dev.cloudimages.plan.Plan;
+import dev.cloudimages.plan.PublishIntent;
+import dev.cloudimages.plan.ShipRecords;
 import dev.cloudimages.plan.VariantPlan;
-import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildClock;
 import dev.cloudimages.support.BuildException;
 import dev.cloudimages.support.ChildProcesses;
 import dev.cloudimages.support.Log;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,12 +48,13 @@ public final class CloudStep {
         }
     }
 
+    /** Per variant key: the image imported, the publish, the failure; {@code shipped}: every variant that finished. */
     public record Outputs(Map<String, RemoteImage> imported, Map<String, PublishResult> published,
-                          Map<String, String> failed) {
+                          Map<String, String> failed, java.util.Set<String> shipped) {
     }
 
-    public static final String IMPORTED = "imported.yaml";
-    public static final String PUBLISHED = "published.yaml";
+    public static final String IMPORTED = ShipRecords.IMPORTED;
+    public static final String PUBLISHED = ShipRecords.PUBLISHED;
 
     private final Log log;
 
@@ -79,7 +77,7 @@ public final class CloudStep {
     }
 
     /** Whether a variant has anything to do after its build. */
-    static boolean ships(VariantPlan variant) {
+    public static boolean ships(VariantPlan variant) {
         return variant.has(Action.UPLOAD) || variant.has(Action.IMPORT) || variant.has(Action.SIGN)
                 || variant.has(Action.PUBLISH) || variant.has(Action.RELEASE);
     }
@@ -92,6 +90,7 @@ public final class CloudStep {
         private final Map<String, RemoteImage> imported = new ConcurrentHashMap<>();
         private final Map<String, PublishResult> published = new ConcurrentHashMap<>();
         private final Map<String, String> failed = new ConcurrentHashMap<>();
+        private final java.util.Set<String> shipped = ConcurrentHashMap.newKeySet();
         private final ShipStatus status;
         private final Map<String, ExecutorService> perCloud = new ConcurrentHashMap<>();
         private final List<Future<?>> running = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -143,6 +142,7 @@ public final class CloudStep {
                 Log variantLog = log.forVariant(variant.key());
                 try {
                     one(variant, variantLog);
+                    shipped.add(variant.key());
                     status.done(variant.key());
                 } catch (BuildException e) {
                     variantLog.error("%s", e.getMessage().replace("\n", "\\n"));
@@ -175,7 +175,14 @@ public final class CloudStep {
                 ChildProcesses.removeShutdownHook(hook);
             }
             summarise();
-            return new Outputs(new TreeMap<>(imported), new TreeMap<>(published), new TreeMap<>(failed));
+            return new Outputs(new TreeMap<>(imported), new TreeMap<>(published), new TreeMap<>(failed),
+                    new java.util.TreeSet<>(shipped));
+        }
+
+        /** What has been imported, published and failed so far (all of it once {@link #finish} returned or threw). */
+        public Outputs outputs() {
+            return new Outputs(new TreeMap<>(imported), new TreeMap<>(published), new TreeMap<>(failed),
+                    new java.util.TreeSet<>(shipped));
         }
 
         private void summarise() {
@@ -212,7 +219,8 @@ public final class CloudStep {
                         ImportJournal.at(ImportJournal.fileFor(inputs.workDir(), variant.cloud(), variant.buildName()))),
                         context);
                 imported.put(variant.key(), image);
-                writeRecord(imageDir.resolve(IMPORTED), importedRecord(variant, image));
+                ShipRecords.writeImported(imageDir, variant.key(), variant.cloud(), new ShipRecords.Imported(
+                        variant.imageName(), variant.revision(), image.region(), image.id(), image.tags()));
                 variantLog.info("imported as %s in %s", image.id(), image.region());
                 inputs.hooks().imported(variant, image);
                 status.imported(variant.key());
@@ -228,7 +236,8 @@ public final class CloudStep {
                 PublishResult result = adapter(variant).publish(new PublishJob(identity, source, settings), context);
                 result.notes().forEach(note -> variantLog.warn("%s", note));
                 published.put(variant.key(), result);
-                writeRecord(imageDir.resolve(PUBLISHED), publishedRecord(variant, source, result));
+                ShipRecords.appendPublish(imageDir, variant.key(), variant.cloud(), publishRecord(variant, source, result, context.timestamp()))
+                        .ifPresent(why -> variantLog.warn("%s; it starts afresh with this publish", why));
                 inputs.hooks().published(variant, result);
                 if (!result.failures().isEmpty()) {
                     throw new BuildException("publishing failed in " + result.failures().size() + " of "
@@ -253,47 +262,13 @@ public final class CloudStep {
         }
     }
 
-    private static Map<String, Object> importedRecord(VariantPlan variant, RemoteImage image) {
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("variant", variant.key());
-        record.put("cloud", variant.cloud());
-        record.put("image_name", variant.imageName());
-        record.put("revision", variant.revision());
-        record.put("region", image.region());
-        record.put("image_id", image.id());
-        record.put("tags", image.tags());
-        return record;
-    }
-
-    private static Map<String, Object> publishedRecord(VariantPlan variant, RemoteImage source, PublishResult result) {
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("variant", variant.key());
-        record.put("cloud", variant.cloud());
-        record.put("image_name", variant.imageName());
-        record.put("revision", variant.revision());
-        record.put("source", Map.of("region", source.region(), "image_id", source.id()));
-        Map<String, Object> regions = new LinkedHashMap<>();
-        for (PublishResult.RegionOutcome outcome : result.regions()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("image_id", outcome.imageId());
-            entry.put("outcome", outcome.outcome());
-            regions.put(outcome.region(), entry);
-        }
-        record.put("regions", regions);
-        record.put("notes", result.notes());
-        return record;
-    }
-
-    /** A record is written only where the local image stands; an import from elsewhere has none. */
-    private void writeRecord(Path file, Map<String, Object> content) {
-        if (!Files.isDirectory(file.getParent())) {
-            return;
-        }
-        try {
-            AtomicFiles.writeString(file, ConfigsYaml.mapper().writeValueAsString(content));
-        } catch (JsonProcessingException e) {
-            throw new BuildException("cannot write " + file + ": " + e.getOriginalMessage());
-        }
+    /** The publish as published.yaml records it, with the settings it was made for (see PublishIntent). */
+    private static ShipRecords.Publish publishRecord(VariantPlan variant, RemoteImage source, PublishResult result,
+                                                     String when) {
+        return new ShipRecords.Publish(variant.imageName(), variant.revision(), when, source.region(),
+                source.id(), PublishIntent.of(variant.variant(), variant.endOfLife()), result.regions().stream()
+                .map(r -> new ShipRecords.RegionPublish(r.region(), r.imageId(), r.outcome(), r.failed())).toList(),
+                result.notes());
     }
 
 }

@@ -2,6 +2,7 @@ package dev.cloudimages.local;
 
 import dev.cloudimages.config.ResolvedVariant;
 import dev.cloudimages.plan.LocalImages;
+import dev.cloudimages.plan.ShipRecords;
 import dev.cloudimages.plan.VariantPlan;
 import dev.cloudimages.sbom.ApkPackage;
 import dev.cloudimages.sbom.ImageSbom;
@@ -65,8 +66,11 @@ final class ImageDirectory {
         String file = "image." + format;
         Path image = newDir.resolve(file);
         convert(parts.target(), image, format, newDir, tools, clock);
-        String sha256 = Digests.sha256(image);
+        Map<String, String> digests = Digests.hexes(image, "SHA-256", "SHA-512");
+        String sha256 = digests.get("SHA-256");
         AtomicFiles.writeString(newDir.resolve(file + ".sha256"), sha256 + "  " + file + "\n");
+        // the reference's release file, as sha512sum writes it (and as upload stores it)
+        AtomicFiles.writeString(newDir.resolve(file + ".sha512"), digests.get("SHA-512") + "  " + file + "\n");
         Files.copy(parts.consoleLog(), newDir.resolve("build.log"));
 
         Map<String, Object> extra = new LinkedHashMap<>();
@@ -77,6 +81,11 @@ final class ImageDirectory {
         LocalImages.write(newDir, LocalImages.Record.built(build.key(), build.buildName(), build.imageName(),
                 build.revision(), format, file, Files.size(image), sha256, build.inputHash(),
                 ISO_SECONDS.format(clock.now()), BuildSettings.text(build.variant(), "mirror")), extra);
+        // the publish history is the build's, not this image's: it survives a rebuild
+        Path history = finalDir.resolve(ShipRecords.PUBLISHED);
+        if (Files.isRegularFile(history)) {
+            Files.copy(history, newDir.resolve(ShipRecords.PUBLISHED));
+        }
         FileTrees.deleteRecursively(finalDir);
         AtomicFiles.moveIntoPlace(newDir, finalDir);
         return finalDir.resolve(file);

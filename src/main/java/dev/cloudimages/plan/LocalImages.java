@@ -176,10 +176,24 @@ public final class LocalImages {
         }
     }
 
+    /**
+     * Removes a local image with everything beside it but its publish history (published.yaml):
+     * that is the build's, across revisions, and outlives any one image.
+     */
     public void remove(String cloud, String buildName) {
         Path dir = dir(cloud, buildName);
         try {
-            FileTrees.deleteRecursively(dir);
+            if (!Files.exists(dir.resolve(ShipRecords.PUBLISHED))) {
+                FileTrees.deleteRecursively(dir);
+                return;
+            }
+            try (var files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    if (!file.getFileName().toString().equals(ShipRecords.PUBLISHED)) {
+                        FileTrees.deleteRecursively(file);
+                    }
+                }
+            }
         } catch (IOException e) {
             throw new BuildException("cannot remove the local image " + dir + ": " + AtomicFiles.describe(e));
         }

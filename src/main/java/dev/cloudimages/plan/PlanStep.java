@@ -101,6 +101,10 @@ public final class PlanStep {
             entry.put("actions", variant.actions().stream().map(Action::label).toList());
             entry.put("local", variant.local().name().toLowerCase(java.util.Locale.ROOT));
             entry.put("remote", variant.remote().map(VariantPlan.RemoteState::describe).orElse("unknown"));
+            variant.where().localFile().ifPresent(file -> entry.put("local_file", file));
+            if (!variant.where().regions().isEmpty()) {
+                entry.put("regions", variant.where().regionsYaml());
+            }
             entry.put("input_hash", variant.inputHash());
             variant.store().ifPresent(store -> entry.put("store", store));
             variant.stored().ifPresent(stored -> entry.put("stored", storedSummary(stored)));

@@ -190,6 +190,15 @@ public final class Planner {
         int planned = revision;
         Optional<ImageMetadata> storedHere = stored.filter(m -> m.revision() == planned);
         boolean storedCurrent = storedHere.filter(m -> m.isUploaded() && hash.equals(m.inputHash())).isPresent();
+        String endOfLife = remote.map(RemoteImage::endOfLife).filter(e -> !e.isBlank())
+                .or(() -> storedHere.map(m -> m.identity().get("end_of_life")).filter(e -> e != null && !e.isBlank()))
+                .orElseGet(() -> endOfLife(variant));
+        RecordedState records = RecordedState.of(localImages.dir(cloud, buildName), revision, storedHere);
+        Optional<RemoteImage> live = remote.filter(r -> r.revision() == planned);
+        if (!revise && asksCloud) {
+            // before the local image is weighed: a recorded import makes a build unnecessary, as a live one does
+            fromRecords(records, adapter.isPresent(), live, PublishIntent.of(variant, endOfLife), actions, why);
+        }
         switch (local.status()) {
             case CURRENT -> {
                 actions.remove(Action.BUILD);
@@ -225,8 +234,8 @@ public final class Planner {
             actions.remove(Action.UPLOAD);
             why.add("not in the store and not built here: nothing to upload");
         }
-        if (adapter.isEmpty() || remote.isEmpty()) {
-            // the cloud could not be asked (or shows nothing yet): say what the store records
+        if (adapter.isPresent() && remote.isEmpty()) {
+            // the cloud shows nothing (yet): say what the store records
             storedHere.filter(ImageMetadata::isImported)
                     .ifPresent(m -> why.add("store: imported as " + m.importId() + " in " + m.importRegion()));
         }
@@ -240,23 +249,53 @@ public final class Planner {
             actions.remove(Action.SIGN);
             why.add("signed");
         }
-        if (adapter.isEmpty() && asksCloud) {
-            why.add("remote state unknown");
-        }
         if (step.wanted().contains(Action.IMPORT)) {
             withoutImport.ifPresent(why::add);
         }
 
-        String endOfLife = remote.map(RemoteImage::endOfLife).filter(e -> !e.isBlank())
-                .or(() -> storedHere.map(m -> m.identity().get("end_of_life")).filter(e -> e != null && !e.isBlank()))
-                .orElseGet(() -> endOfLife(variant));
+        Optional<String> localFile = local.status() == LocalImages.Status.ABSENT ? Optional.empty() : local.record()
+                .map(r -> "work/images/" + cloud + "/" + buildName + "/" + r.file());
+        Whereabouts where = records.where(localFile, live, adapter.isPresent());
         List<Action> ordered = actions.stream().sorted().toList();
         return new Planned(new VariantPlan(variant, buildName, ImageNames.imageName(variant, revision), revision,
                 endOfLife, ordered, local.status(),
                 adapter.isPresent() || withoutImport.isPresent() ? Optional.of(new VariantPlan.RemoteState(remote))
                         : Optional.empty(),
-                hash, why, removeLocal, removeRemote, store, storedHere, removeStored),
+                hash, why, removeLocal, removeRemote, store, storedHere, removeStored, where),
                 revised);
+    }
+
+    /**
+     * What the records change in the plan. With the cloud asked, a published image whose last
+     * publish is recorded as complete for the same settings needs no publish. Without it, the
+     * records stand in for the cloud (and say so): a recorded import needs no build or import, a
+     * recorded complete publish no publish; with no record the remote state is unknown.
+     */
+    private static void fromRecords(RecordedState records, boolean cloudAsked, Optional<RemoteImage> live,
+                                    String intent, Set<Action> actions, List<String> why) {
+        if (cloudAsked) {
+            if (live.filter(RemoteImage::published).isPresent() && actions.contains(Action.PUBLISH)) {
+                RecordedState.Verdict verdict = records.publishVerdict(live, true, intent);
+                if (verdict.done()) {
+                    actions.remove(Action.PUBLISH);
+                }
+                why.add(verdict.why());
+            }
+            return;
+        }
+        Optional<String> importedAs = records.importedAs();
+        if (importedAs.isEmpty()) {
+            why.add("remote state unknown");
+            return;
+        }
+        why.add("remote state from the records (cloud not asked): imported as " + importedAs.get());
+        actions.remove(Action.BUILD);
+        actions.remove(Action.IMPORT);
+        RecordedState.Verdict verdict = records.publishVerdict(Optional.empty(), false, intent);
+        if (verdict.done()) {
+            actions.remove(Action.PUBLISH);
+            why.add(verdict.why());
+        }
     }
 
     private Optional<CloudAdapter> adapter(String cloud, Set<String> warnedClouds) {

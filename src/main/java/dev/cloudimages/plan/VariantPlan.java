@@ -13,13 +13,14 @@ import java.util.Optional;
  * {@code removeLocal} and {@code removeRemote} are what --revise removes before the step runs;
  * {@code store} is the variant's artifact store URL, {@code stored} the newest metadata found
  * there for the build, and {@code removeStored} the stored revision --revise removes.
+ * {@code where} is what exists where: the local file and, per region, the image and its state.
  */
 public record VariantPlan(ResolvedVariant variant, String buildName, String imageName, int revision,
                           String endOfLife, List<Action> actions, LocalImages.Status local,
                           Optional<RemoteState> remote, String inputHash, List<String> why,
                           boolean removeLocal, Optional<dev.cloudimages.cloud.RemoteImage> removeRemote,
                           Optional<String> store, Optional<ImageMetadata> stored,
-                          Optional<ImageMetadata> removeStored) {
+                          Optional<ImageMetadata> removeStored, Whereabouts where) {
 
     /** A plan without an artifact store. */
     public VariantPlan(ResolvedVariant variant, String buildName, String imageName, int revision,
@@ -27,7 +28,7 @@ public record VariantPlan(ResolvedVariant variant, String buildName, String imag
                        Optional<RemoteState> remote, String inputHash, List<String> why,
                        boolean removeLocal, Optional<dev.cloudimages.cloud.RemoteImage> removeRemote) {
         this(variant, buildName, imageName, revision, endOfLife, actions, local, remote, inputHash, why,
-                removeLocal, removeRemote, Optional.empty(), Optional.empty(), Optional.empty());
+                removeLocal, removeRemote, Optional.empty(), Optional.empty(), Optional.empty(), Whereabouts.NONE);
     }
 
     /** The stored metadata of this plan's revision, if the store has it. */

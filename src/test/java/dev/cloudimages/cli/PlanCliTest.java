@@ -2,7 +2,10 @@ package dev.cloudimages.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cloudimages.config.ConfigsYaml;
+import dev.cloudimages.config.ResolvedVariant;
 import dev.cloudimages.plan.LocalImages;
+import dev.cloudimages.plan.PublishIntent;
+import dev.cloudimages.plan.ShipRecords;
 import dev.cloudimages.testing.CliRun;
 import dev.cloudimages.testing.Fixtures;
 import dev.cloudimages.testing.FixtureServer;
@@ -163,6 +166,59 @@ class PlanCliTest {
         assertTrue(out.contains("local image is stale"), out);
         assertTrue(actionsYaml().get(ONE).get("why").toString().contains("image.yaml records no per-input hashes"),
                 actionsYaml().get(ONE).get("why").toString());
+    }
+
+    /** The first hour: no credentials on this machine, but the records beside the image say where it is. */
+    @Test
+    void withoutCredentialsStateShowsWhereTheRecordsSayAndAPublishDoneIsNothingToDo() throws IOException {
+        String[] only = {"--only", "3.24", "x86_64", "uefi", "tiny", "aws"};
+        assertEquals(Cli.OK, run(with("state", only)), err);
+        JsonNode one = actionsYaml().get(ONE);
+        String build = one.get("build_name").asText();
+        Path dir = project.resolve("work/images/aws").resolve(build);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("image.qcow2"), "image");
+        LocalImages.write(dir, new LocalImages.Record(ONE, build, one.get("image_name").asText(), 0, "qcow2",
+                "image.qcow2", 5, dev.cloudimages.support.Digests.sha256(dir.resolve("image.qcow2")),
+                one.get("input_hash").asText(), "2026-11-18T00:00:00Z"));
+        ShipRecords.writeImported(dir, ONE, "aws", new ShipRecords.Imported(one.get("image_name").asText(), 0,
+                "us-east-1", "ami-0home", Map.of()));
+        // as the publish recorded it: for the variant's settings as configs.yaml resolves them
+        Map<String, Object> config = ConfigsYaml.mapper().convertValue(ConfigsYaml.mapper()
+                .readTree(project.resolve("work/configs.yaml").toFile()).get(ONE), Map.class);
+        String intent = PublishIntent.of(new ResolvedVariant(ONE, Map.of(), config), one.get("end_of_life").asText());
+        ShipRecords.appendPublish(dir, ONE, "aws", new ShipRecords.Publish(one.get("image_name").asText(), 0,
+                "2026-11-18T00:00:00Z", "us-east-1", "ami-0home", intent, List.of(
+                new ShipRecords.RegionPublish("eu-west-1", "ami-0copy", "copied", false),
+                new ShipRecords.RegionPublish("us-east-1", "ami-0home", "published", false)), List.of()));
+
+        assertEquals(Cli.OK, run(with("state", only)), err);
+        JsonNode plan = actionsYaml().get(ONE);
+        assertEquals("[]", plan.get("actions").toString(), plan.toString());
+        assertEquals("work/images/aws/" + build + "/image.qcow2", plan.get("local_file").asText());
+        assertEquals("ami-0copy", plan.get("regions").get("eu-west-1").get("image_id").asText());
+        assertEquals("published.yaml", plan.get("regions").get("us-east-1").get("source").asText());
+        assertTrue(plan.get("why").asText().contains("remote state from the records (cloud not asked): imported as"
+                + " ami-0home in us-east-1 (imported.yaml); published to 2 region(s) as configured"), plan.toString());
+        assertTrue(out.contains("\n  local work/images/aws/" + build + "/image.qcow2; aws: eu-west-1 ami-0copy"
+                + " published, us-east-1 ami-0home published (published.yaml)\n"), out);
+        assertTrue(err.contains("Nothing to do"), err);
+
+        assertEquals(Cli.OK, run(with("publish", only)), err);
+        assertTrue(err.contains("Nothing to do: every selected variant is up to date for 'publish'"), err);
+        assertFalse(Files.exists(project.resolve("work/manifest.json")), "a run that did nothing adds nothing");
+
+        // another regions setting: the publish is planned again (and needs the cloud)
+        Files.writeString(project.resolve("configs/cloud/aws.conf"), "\nregions.eu-west-3 = true\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertOneLineError(run(with("publish", only)), "cannot publish 1 variant(s): aws: no region");
+    }
+
+    private static String[] with(String step, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = step;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return all;
     }
 
     @Test

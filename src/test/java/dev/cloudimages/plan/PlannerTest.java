@@ -375,7 +375,7 @@ class PlannerTest {
         assertEquals("alpine-3.22.4-x86_64-r7", ImageNames.imageName(variant, 7));
     }
 
-    private ResolvedVariant variant(Map<String, Object> overrides) {
+    ResolvedVariant variant(Map<String, Object> overrides) {
         Map<String, String> dimensions = new LinkedHashMap<>();
         dimensions.put("version", "3.22");
         dimensions.put("arch", "x86_64");
@@ -397,7 +397,7 @@ class PlannerTest {
         return new ResolvedVariant("3.22-x86_64-uefi-tiny-aws", dimensions, config);
     }
 
-    private InputHash hash() {
+    InputHash hash() {
         try {
             Files.createDirectories(work.resolve("scripts/setup.d"));
             if (!Files.exists(work.resolve("scripts/setup"))) {
@@ -411,7 +411,7 @@ class PlannerTest {
                 List.of(new InputHash.BuilderInput("run", "v1".getBytes(StandardCharsets.UTF_8))));
     }
 
-    private void writeLocalImage(ResolvedVariant variant, int revision, String inputHash) throws IOException {
+    void writeLocalImage(ResolvedVariant variant, int revision, String inputHash) throws IOException {
         Path dir = work.resolve("images/aws").resolve(BUILD);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("image.qcow2"), "qcow2 bytes");
@@ -429,7 +429,7 @@ class PlannerTest {
         return planner(clouds, hash, new ByteArrayOutputStream());
     }
 
-    private Planner planner(CloudAdapters clouds, InputHash hash, ByteArrayOutputStream log) {
+    Planner planner(CloudAdapters clouds, InputHash hash, ByteArrayOutputStream log) {
         return new Planner(new LocalImages(work.resolve("images")), clouds, hash,
                 new BuildClock(Instant.parse("2026-11-23T12:00:00Z"), true),
                 new Log(new PrintStream(log, true, StandardCharsets.UTF_8), false, false));

@@ -40,7 +40,7 @@ class CatalogTemplatesTest {
         return new ImageMetadata(identity, revision, "2026-11-18T00:00:00Z", "2026-11-18T00:00:00Z",
                 "2026-11-18T00:00:00Z", null, "2026-11-18T00:00:00Z", released ? "2026-11-19T00:00:00Z" : null,
                 null, "id-" + revision, "us-east-1", artifacts, variant, build, "sha256:x", build + "-r" + revision
-                + ".qcow2", "qcow2", 10, "a", "b", null, null);
+                + ".qcow2", "qcow2", 10, "a", "b", null, null, Map.of(), Map.of());
     }
 
     private static Map<String, Object> model() {

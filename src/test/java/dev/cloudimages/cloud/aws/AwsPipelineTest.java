@@ -1,8 +1,10 @@
 package dev.cloudimages.cloud.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cloudimages.cli.Cli;
 import dev.cloudimages.config.ConfigsYaml;
+import dev.cloudimages.support.Digests;
 import dev.cloudimages.testing.BuilderVms;
 import dev.cloudimages.testing.CliRun;
 import dev.cloudimages.testing.OverlayRuns;
@@ -32,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The whole pipeline offline: ./build publish --only aws on the test overlay builds the disk in
  * QEMU, imports it into the fake AWS by EBS direct, and publishes it to every enabled region;
- * ./build state then shows it published, a second publish changes nothing, and --revise makes r1.
+ * ./build state then shows where each copy is, a second publish has nothing to do, and --revise makes
+ * r1, with both publishes in published.yaml and in work/manifest.json.
  */
 class AwsPipelineTest {
 
@@ -84,7 +87,9 @@ class AwsPipelineTest {
         JsonNode imported = ConfigsYaml.mapper().readTree(dir.resolve("imported.yaml").toFile());
         assertEquals(single(aws.images("us-east-1")).id(), imported.get("image_id").asText());
         JsonNode published = ConfigsYaml.mapper().readTree(dir.resolve("published.yaml").toFile());
-        assertEquals(ENABLED.size(), published.get("regions").size());
+        assertEquals(ENABLED.size(), published.get("publishes").get(0).get("regions").size());
+        assertEquals(Digests.hex(dir.resolve("image.qcow2"), "SHA-512") + "  image.qcow2\n",
+                Files.readString(dir.resolve("image.qcow2.sha512")), "the reference's .sha512 beside the image");
         assertFalse(Files.exists(project.resolve("work/build/aws").resolve(BUILD).resolve("import")),
                 "the raw conversion is gone");
         assertTrue(err.contains("snapshot upload:"), "upload progress is shown: " + err);
@@ -93,17 +98,26 @@ class AwsPipelineTest {
         JsonNode plan = ConfigsYaml.mapper().readTree(project.resolve("work/actions.yaml").toFile())
                 .get("3.24-x86_64-bios-aws");
         assertTrue(plan.get("remote").asText().startsWith("published r0 (ami-"), plan.toString());
-        assertEquals("[\"publish\"]", plan.get("actions").toString());
-        assertTrue(out.contains("published r0"), out);
+        assertEquals("[]", plan.get("actions").toString(), "published everywhere as configured: nothing to do");
+        assertTrue(out.contains("published r0") && out.contains("published to 4 region(s) as configured (published.yaml)"),
+                out);
+        for (String region : ENABLED) {
+            JsonNode where = plan.get("regions").get(region);
+            assertEquals(single(aws.images(region)).id(), where.get("image_id").asText(), region);
+            assertEquals("published", where.get("state").asText(), region);
+            assertEquals(region.equals("us-east-1") ? "live" : "published.yaml", where.get("source").asText(), region);
+        }
+        assertTrue(out.contains("\n  local work/images/aws/" + BUILD + "/image.qcow2; aws: us-east-1 "
+                + single(aws.images("us-east-1")).id() + " published (live); eu-south-1 "), out);
 
         Map<String, Integer> before = new HashMap<>();
         ENABLED.forEach(r -> before.put(r, aws.requests(r).size()));
         assertEquals(Cli.OK, run("publish"), err);
+        assertTrue(err.contains("Nothing to do: every selected variant is up to date for 'publish'"), err);
         for (String region : ENABLED) {
             List<String> calls = aws.requests(region).subList(before.get(region), aws.requests(region).size());
             assertTrue(calls.stream().allMatch(c -> c.startsWith("Describe") || c.startsWith("Get")),
-                    region + ": a second publish only reads, but made " + calls);
-            assertTrue(err.contains(region + ": " + single(aws.images(region)).id() + " unchanged"), err);
+                    region + ": a second publish only reads the home image, but made " + calls);
         }
     }
 
@@ -117,9 +131,42 @@ class AwsPipelineTest {
             List<String> names = aws.images(region).stream().map(Image::name).sorted().toList();
             assertEquals(List.of(BUILD + "-r0", BUILD + "-r1"), names, region);
         }
-        JsonNode record = ConfigsYaml.mapper().readTree(project.resolve("work/images/aws").resolve(BUILD)
-                .resolve("image.yaml").toFile());
+        Path dir = project.resolve("work/images/aws").resolve(BUILD);
+        JsonNode record = ConfigsYaml.mapper().readTree(dir.resolve("image.yaml").toFile());
         assertEquals(BUILD + "-r1", record.get("image_name").asText());
+
+        // the publish history outlives the rebuild: both publishes, newest last
+        JsonNode history = ConfigsYaml.mapper().readTree(dir.resolve("published.yaml").toFile()).get("publishes");
+        assertEquals(2, history.size(), history.toString());
+        assertEquals(List.of(0, 1), List.of(history.get(0).get("revision").asInt(), history.get(1).get("revision").asInt()));
+        assertTrue(history.get(1).get("targets").asText().startsWith("sha256:"), history.toString());
+        assertEquals(ENABLED.size(), history.get(1).get("regions").size());
+
+        // one manifest entry per run, as Packer's manifest post-processor appends them
+        JsonNode manifest = new ObjectMapper().readTree(project.resolve("work/manifest.json").toFile());
+        JsonNode builds = manifest.get("builds");
+        assertEquals(2, builds.size(), manifest.toString());
+        assertEquals(builds.get(1).get("run_uuid").asText(), manifest.get("last_run_uuid").asText());
+        assertFalse(builds.get(0).get("run_uuid").asText().equals(builds.get(1).get("run_uuid").asText()));
+        for (int i = 0; i < 2; i++) {
+            JsonNode entry = builds.get(i);
+            assertEquals("3.24-x86_64-bios-aws", entry.get("name").asText());
+            assertEquals("publish", entry.get("step").asText());
+            assertEquals(i, entry.get("revision").asInt());
+            assertEquals(Long.parseLong(env.get("SOURCE_DATE_EPOCH")), entry.get("build_time").asLong());
+            assertEquals(ENABLED.size(), entry.get("artifacts").size(), entry.toString());
+            for (String region : ENABLED) {
+                String id = aws.images(region).stream().filter(image -> image.name().equals(BUILD + "-r"
+                        + entry.get("revision").asInt())).findFirst().orElseThrow().id();
+                assertEquals(id, entry.get("artifacts").get(region).asText(), region);
+                assertTrue(entry.get("artifact_id").asText().contains(region + ":" + id), entry.toString());
+            }
+        }
+        JsonNode file = builds.get(1).get("files").get(0);
+        assertEquals("work/images/aws/" + BUILD + "/image.qcow2", file.get("name").asText());
+        assertEquals(Files.size(dir.resolve("image.qcow2")), file.get("size").asLong());
+        assertEquals(record.get("sha256").asText(), file.get("sha256").asText());
+        assertEquals(Digests.hex(dir.resolve("image.qcow2"), "SHA-512"), file.get("sha512").asText());
     }
 
     @Test
