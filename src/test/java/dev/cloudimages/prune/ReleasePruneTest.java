@@ -9,6 +9,7 @@ import dev.cloudimages.testing.CliRun;
 import dev.cloudimages.testing.FixtureServer;
 import dev.cloudimages.testing.HeadlessChromium;
 import dev.cloudimages.testing.OverlayRuns;
+import dev.cloudimages.testing.ThrowawayGpg;
 import dev.cloudimages.testing.aws.FakeAws;
 import dev.cloudimages.testing.gcp.FakeGcp;
 import dev.cloudimages.testing.oci.FakeOci;
@@ -52,6 +53,7 @@ class ReleasePruneTest {
     private FakeGcp gcp;
     private FakeOci oci;
     private CloudInventory clouds;
+    private ThrowawayGpg gpg;
     private final Map<String, String> env = new HashMap<>();
     private String out;
     private String err;
@@ -72,9 +74,11 @@ class ReleasePruneTest {
         gcp = FakeGcp.start();
         oci = FakeOci.start();
         clouds = new CloudInventory(aws, gcp, oci);
+        gpg = ThrowawayGpg.create(project.resolve("gnupg"));
         store = project.resolve("store");
         OverlayRuns.prepare(project, env, server);
         env.putAll(aws.env());
+        env.putAll(gpg.env());
         env.putAll(gcp.env());
         env.putAll(oci.env(Files.createDirectories(project.resolve("oci")), "eu-frankfurt-1"));
         env.put("AWS_CONFIG_FILE", project.resolve("no-aws-config").toString());
@@ -87,7 +91,8 @@ class ReleasePruneTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws Exception {
+        gpg.close();
         aws.close();
         gcp.close();
         oci.close();

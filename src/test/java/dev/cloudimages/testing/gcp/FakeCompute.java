@@ -72,7 +72,10 @@ final class FakeCompute {
 
     synchronized void serve(HttpExchange exchange, String rest, Map<String, String> query, byte[] body)
             throws IOException {
-        String method = exchange.getRequestMethod();
+        // Google's Java HTTP transport sends PATCH as POST with X-HTTP-Method-Override, which Google honours
+        String override = exchange.getRequestHeaders().getFirst("X-HTTP-Method-Override");
+        String method = override != null && exchange.getRequestMethod().equals("POST") ? override
+                : exchange.getRequestMethod();
         String[] parts = rest.split("/");
         if (parts.length < 3 || !parts[0].equals(FakeGcp.PROJECT) || !parts[1].equals("global")) {
             error(exchange, 404, "The resource 'projects/" + rest + "' was not found", "notFound");
