@@ -33,6 +33,7 @@ import java.util.List;
                 + " 'build completion' prints a bash/zsh completion script (see README, Usage)."},
         subcommands = {ConfigsCommand.class, StateCommand.class, RollbackCommand.class, LocalCommand.class,
                 UploadCommand.class, ImportCommand.class, SignCommand.class, PublishCommand.class, ReleaseCommand.class,
+                PruneCommand.class,
                 CommandLine.HelpCommand.class, CompletionCommand.class})
 public class BuildCommand implements Runnable {
 

@@ -1,5 +1,6 @@
 package dev.cloudimages.cloud;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,4 +40,28 @@ public interface CloudAdapter {
      * what happened in each.
      */
     PublishResult publish(PublishJob job, CloudContext context);
+
+    /**
+     * Points the cloud's "latest" names at a released image (AWS: an SSM parameter per region;
+     * GCP: the image family), as the variant's {@code latest} settings ask; says what it changed.
+     * Called only once the image is published everywhere, so a pointer never names an image
+     * that some region lacks. Clouds without such pointers change nothing.
+     */
+    default List<String> moveLatest(ReleaseJob job, CloudContext context) {
+        return List.of();
+    }
+
+    /**
+     * Every image of {@code project} the cloud holds, in every region the account can use (for
+     * prune); {@code settings} are the configs' variants of this cloud, for where to look (OCI
+     * compartments, GCP projects). {@code launches}: also ask when each was last launched.
+     */
+    default List<CloudImage> projectImages(String project, List<CloudSettings> settings, boolean launches) {
+        throw new dev.cloudimages.support.BuildException(cloud() + ": this version cannot list the project's images");
+    }
+
+    /** Deletes one listed image with its storage (AWS: its snapshots); one that is gone already is fine. */
+    default void deleteImage(CloudImage image, CloudContext context) {
+        throw new dev.cloudimages.support.BuildException(cloud() + ": this version cannot delete images");
+    }
 }

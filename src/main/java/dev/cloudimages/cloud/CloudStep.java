@@ -200,13 +200,13 @@ public final class CloudStep {
                 inputs.hooks().upload(variant, localImages);
                 status.uploaded(variant.key());
             }
-            if (!variant.has(Action.IMPORT) && !variant.has(Action.SIGN) && !variant.has(Action.PUBLISH)) {
-                release(variant);
-                return;
-            }
             ImageIdentity identity = ImageIdentity.of(variant);
             CloudContext context = new CloudContext(variantLog, inputs.clock(),
                     settings.duration("poll_interval", CloudContext.DEFAULT_POLL));
+            if (!variant.has(Action.IMPORT) && !variant.has(Action.SIGN) && !variant.has(Action.PUBLISH)) {
+                release(variant, identity, settings, context);
+                return;
+            }
             Optional<RemoteImage> remote = variant.remote().flatMap(VariantPlan.RemoteState::image);
             if (variant.has(Action.IMPORT)) {
                 CloudAdapter adapter = adapter(variant);
@@ -246,11 +246,19 @@ public final class CloudStep {
                 }
                 status.published(variant.key());
             }
-            release(variant);
+            release(variant, identity, settings, context);
         }
 
-        private void release(VariantPlan variant) {
+        /**
+         * The cloud's "latest" pointers move first, then the store records the release: a pointer
+         * that failed to move leaves the image unreleased, and the next release moves it again.
+         */
+        private void release(VariantPlan variant, ImageIdentity identity, CloudSettings settings,
+                             CloudContext context) {
             if (variant.has(Action.RELEASE)) {
+                Map<String, String> images = inputs.hooks().releasing(variant);
+                adapter(variant).moveLatest(new ReleaseJob(identity, images, settings), context)
+                        .forEach(moved -> context.log().info("latest: %s", moved));
                 inputs.hooks().release(variant);
             }
         }

@@ -48,6 +48,14 @@ public interface ReleaseHooks {
     default void published(VariantPlan variant, PublishResult result) {
     }
 
+    /**
+     * The image ids, by region, of the variant's image about to be released; fails with one line
+     * when it is not published everywhere yet. Asked before the clouds' "latest" pointers move.
+     */
+    default java.util.Map<String, String> releasing(VariantPlan variant) {
+        return java.util.Map.of();
+    }
+
     /** Marks the variant's image released (planned RELEASE, after a publish that succeeded everywhere). */
     default void release(VariantPlan variant) {
     }

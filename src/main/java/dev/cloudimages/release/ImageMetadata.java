@@ -101,6 +101,15 @@ public record ImageMetadata(Map<String, String> identity, int revision,
                 signature, signedBy, sbom, provenance);
     }
 
+    /** The regions' images were deleted (prune) at {@code now}; the rest of the record stands. */
+    public ImageMetadata withoutRegions(java.util.Set<String> regions, String now) {
+        Map<String, String> kept = new TreeMap<>(artifacts);
+        kept.keySet().removeAll(regions);
+        return new ImageMetadata(identity, revision, built, uploaded, imported, signed, published, released, now,
+                importId, importRegion, kept, variant, buildName, inputHash, file, format, size, sha256, sha512,
+                signature, signedBy, sbom, provenance);
+    }
+
     /** The YAML the store holds: the reference's keys first, then ours; absent times left out. */
     public byte[] toYaml() {
         Map<String, Object> map = new LinkedHashMap<>();

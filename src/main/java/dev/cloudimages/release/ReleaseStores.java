@@ -94,6 +94,11 @@ public final class ReleaseStores implements StoredImages {
         }
     }
 
+    /** Any image's metadata in the store (prune reads every revision); one line when it does not parse. */
+    public static ImageMetadata readMetadata(ArtifactStore store, String name) {
+        return read(store, name, null);
+    }
+
     /** The metadata stored under {@code name}; one line naming the object when it does not parse. */
     static ImageMetadata read(ArtifactStore store, String name, String buildName) {
         byte[] content = store.read(name).orElseThrow(() -> new BuildException("store " + store.url() + ": " + name

@@ -114,15 +114,25 @@ public final class StoreRelease implements ReleaseHooks {
     }
 
     @Override
+    public Map<String, String> releasing(VariantPlan variant) {
+        return published(state(variant)).artifacts();
+    }
+
+    @Override
     public void release(VariantPlan variant) {
         StoredState state = state(variant);
-        ImageMetadata current = state.current();
-        if (!current.isPublished()) {
-            throw new BuildException(variant.imageName() + " is not published everywhere yet, so it is not released; "
-                    + "run './build publish' until it is");
-        }
+        ImageMetadata current = published(state);
         state.write(current.withReleased(clock.now().toString()));
         log.info("[%s] released %s", variant.key(), variant.imageName());
+    }
+
+    private static ImageMetadata published(StoredState state) {
+        ImageMetadata current = state.current();
+        if (!current.isPublished()) {
+            throw new BuildException(state.variant().imageName() + " is not published everywhere yet, so it is not "
+                    + "released; run './build publish' until it is");
+        }
+        return current;
     }
 
     private StoredState state(VariantPlan variant) {

@@ -2,12 +2,14 @@ package dev.cloudimages.cloud.aws;
 
 import dev.cloudimages.cloud.CloudAdapter;
 import dev.cloudimages.cloud.CloudContext;
+import dev.cloudimages.cloud.CloudImage;
 import dev.cloudimages.cloud.CloudSettings;
 import dev.cloudimages.cloud.DiskFiles;
 import dev.cloudimages.cloud.ImageIdentity;
 import dev.cloudimages.cloud.ImportJob;
 import dev.cloudimages.cloud.PublishJob;
 import dev.cloudimages.cloud.PublishResult;
+import dev.cloudimages.cloud.ReleaseJob;
 import dev.cloudimages.cloud.RemoteImage;
 import dev.cloudimages.cloud.Rollback;
 import dev.cloudimages.support.BuildException;
@@ -143,5 +145,20 @@ final class AwsAdapter implements CloudAdapter {
                     + "; set AWS_REGION=" + job.source().region());
         }
         return new AmiPublisher(session).publish(job, context);
+    }
+
+    @Override
+    public List<String> moveLatest(ReleaseJob job, CloudContext context) {
+        return new AwsLatest(session).move(job, context);
+    }
+
+    @Override
+    public List<CloudImage> projectImages(String project, List<CloudSettings> settings, boolean launches) {
+        return new AwsProjectImages(session).list(project, launches);
+    }
+
+    @Override
+    public void deleteImage(CloudImage image, CloudContext context) {
+        new AwsProjectImages(session).delete(image, context);
     }
 }

@@ -20,6 +20,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ebs.EbsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -155,6 +156,14 @@ final class AwsSession {
                 .overrideConfiguration(overrides(5, inRegion))
                 // an endpoint of one's own (a proxy, a test server) has no per-bucket host names
                 .applyMutation(b -> endpoint.ifPresent(uri -> b.endpointOverride(uri).forcePathStyle(true)))
+                .build());
+    }
+
+    /** Systems Manager, for the release's "latest" parameters. */
+    SsmClient ssm(String inRegion) {
+        return (SsmClient) clients.computeIfAbsent("ssm/" + inRegion, k -> SsmClient.builder()
+                .region(Region.of(inRegion)).credentialsProvider(credentials).httpClient(http)
+                .overrideConfiguration(overrides(5, inRegion)).applyMutation(b -> endpoint("SSM").ifPresent(b::endpointOverride))
                 .build());
     }
 

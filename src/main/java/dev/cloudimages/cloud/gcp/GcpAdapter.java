@@ -6,6 +6,7 @@ import com.google.cloud.compute.v1.ListImagesRequest;
 import com.google.cloud.storage.StorageException;
 import dev.cloudimages.cloud.CloudAdapter;
 import dev.cloudimages.cloud.CloudContext;
+import dev.cloudimages.cloud.CloudImage;
 import dev.cloudimages.cloud.CloudSettings;
 import dev.cloudimages.cloud.ImageIdentity;
 import dev.cloudimages.cloud.ImportJob;
@@ -13,12 +14,14 @@ import dev.cloudimages.cloud.ImportJournal;
 import dev.cloudimages.cloud.Pending;
 import dev.cloudimages.cloud.PublishJob;
 import dev.cloudimages.cloud.PublishResult;
+import dev.cloudimages.cloud.ReleaseJob;
 import dev.cloudimages.cloud.RemoteImage;
 import dev.cloudimages.cloud.Rollback;
 import dev.cloudimages.support.BuildException;
 
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
@@ -127,5 +130,20 @@ final class GcpAdapter implements CloudAdapter {
     @Override
     public PublishResult publish(PublishJob job, CloudContext context) {
         return new ImagePublisher(session(job.settings())).publish(job, context);
+    }
+
+    @Override
+    public List<String> moveLatest(ReleaseJob job, CloudContext context) {
+        return new GcpFamily(session(job.settings())).move(job, context);
+    }
+
+    @Override
+    public List<CloudImage> projectImages(String project, List<CloudSettings> settings, boolean launches) {
+        return new GcpProjectImages(session).list(project, settings);
+    }
+
+    @Override
+    public void deleteImage(CloudImage image, CloudContext context) {
+        new GcpProjectImages(session).delete(image, context);
     }
 }

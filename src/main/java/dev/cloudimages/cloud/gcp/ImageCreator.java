@@ -22,7 +22,8 @@ import java.util.TreeSet;
 
 /**
  * Creates the image from the uploaded tar.gz (images.insert with rawDisk.source), with the
- * variant's architecture, guest OS features, family and identity labels, and waits for the
+ * variant's architecture, guest OS features and identity labels (its family comes at release,
+ * {@link GcpFamily}), and waits for the
  * operation; the image is recorded in the rollback as soon as the insert is accepted.
  */
 final class ImageCreator {
@@ -39,11 +40,12 @@ final class ImageCreator {
         static Settings of(ImageIdentity identity, CloudSettings settings) {
             String name = GcpLabels.name("image name", identity.imageName(),
                     "shorten the name or its parts (name = [...] in the configs)");
-            String family = settings.string("import.family", "");
+            // latest.family; import.family is its older name (the family moves at release either way)
+            String family = settings.string(GcpFamily.SETTING, settings.string("import.family", ""));
             if (!family.isEmpty()) {
                 family = GcpLabels.name("image family", family.replace("{version}", text(identity, "version"))
                         .replace("{arch}", identity.arch()).replace("{firmware}", identity.firmware()),
-                        "fix import.family in configs/cloud/gcp.conf");
+                        "fix latest.family in configs/cloud/gcp.conf");
             }
             String architecture = switch (identity.arch()) {
                 case "x86_64" -> "X86_64";
@@ -99,9 +101,8 @@ final class ImageCreator {
                 .setDescription(identity.description()).setArchitecture(settings.architecture())
                 .setRawDisk(RawDisk.newBuilder().setSource(sourceUrl).setContainerType("TAR"))
                 .putAllLabels(labels);
-        if (!settings.family().isEmpty()) {
-            image.setFamily(settings.family());
-        }
+        // no family here: the image joins its family when it is released (GcpFamily), so the family
+        // keeps naming the released image while this one is imported and published
         settings.features().forEach(f -> image.addGuestOsFeatures(GuestOsFeature.newBuilder().setType(f)));
         String project = session.project();
         String what = "creating image " + settings.imageName();

@@ -3,6 +3,7 @@ package dev.cloudimages.cloud.oci;
 import com.oracle.bmc.core.model.Image;
 import dev.cloudimages.cloud.CloudAdapter;
 import dev.cloudimages.cloud.CloudContext;
+import dev.cloudimages.cloud.CloudImage;
 import dev.cloudimages.cloud.CloudSettings;
 import dev.cloudimages.cloud.ImageIdentity;
 import dev.cloudimages.cloud.ImportJob;
@@ -17,6 +18,7 @@ import dev.cloudimages.support.BuildException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -110,5 +112,15 @@ final class OciAdapter implements CloudAdapter {
                     + "; set OCI_CLI_REGION=" + job.source().region());
         }
         return new OciPublisher(session, context).publish(job);
+    }
+
+    @Override
+    public List<CloudImage> projectImages(String project, List<CloudSettings> settings, boolean launches) {
+        return new OciProjectImages(session).list(project, settings);
+    }
+
+    @Override
+    public void deleteImage(CloudImage image, CloudContext context) {
+        new OciProjectImages(session).delete(image, context);
     }
 }

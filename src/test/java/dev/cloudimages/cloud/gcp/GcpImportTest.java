@@ -50,7 +50,7 @@ class GcpImportTest {
         JsonNode made = fixture.gcp.images().get(GcpFixture.IMAGE);
         assertEquals("READY", made.path("status").asText());
         assertEquals("X86_64", made.path("architecture").asText());
-        assertEquals("test-3-24-x86-64", made.path("family").asText());
+        assertEquals("", made.path("family").asText(""), "an image joins its family when it is released");
         assertEquals("Test image 3.24.1", made.path("description").asText());
         List<String> features = new ArrayList<>();
         made.path("guestOsFeatures").forEach(f -> features.add(f.path("type").asText()));
@@ -68,6 +68,15 @@ class GcpImportTest {
         assertEquals("https://storage.googleapis.com/" + FakeGcp.BUCKET + "/" + GcpFixture.IMAGE + ".tar.gz",
                 made.path("rawDisk").path("source").asText());
         assertEquals(List.of(), fixture.gcp.objects(), "the uploaded object is removed");
+
+        // released: images.patch puts it in its family, and a second release changes nothing
+        dev.cloudimages.cloud.ReleaseJob release = new dev.cloudimages.cloud.ReleaseJob(
+                GcpFixture.identity(0, "uefi", "x86_64"), Map.of("global", GcpFixture.IMAGE), GcpFixture.settings(Map.of()));
+        assertEquals(List.of("global: family test-3-24-x86-64 -> " + GcpFixture.IMAGE),
+                fixture.adapter().moveLatest(release, fixture.context()));
+        assertEquals(java.util.Optional.of(GcpFixture.IMAGE), fixture.gcp.imageFromFamily("test-3-24-x86-64"));
+        assertEquals(List.of("global: " + GcpFixture.IMAGE + " is in family test-3-24-x86-64 already"),
+                fixture.adapter().moveLatest(release, fixture.context()));
         // the checksums went with the upload, so the fake could refuse a corrupt one
         JsonNode sessionStart = fixture.gcp.requests().stream().filter(r -> r.method().equals("POST")
                 && r.path().startsWith("/upload/")).map(r -> read(r.body())).findFirst().orElseThrow();

@@ -128,6 +128,8 @@ final class AwsState {
         final Set<String> launchGroups = new LinkedHashSet<>();
         final Set<String> launchUserIds = new LinkedHashSet<>();
         Instant deprecationTime;
+        /** When an instance was last launched from it (EC2 updates it about daily); null: never. */
+        Instant lastLaunched;
         String bootMode;
         String architecture = "x86_64";
         boolean enaSupport;

@@ -42,6 +42,7 @@ public final class FakeAws implements AutoCloseable {
     private final FakeS3 s3;
     private final FakeEc2 ec2;
     private final FakeEbs ebs;
+    private final FakeSsm ssm;
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -50,6 +51,11 @@ public final class FakeAws implements AutoCloseable {
         s3 = FakeS3.start(ACCESS_KEY_ID, SECRET_ACCESS_KEY, state);
         ec2 = new FakeEc2(state, faults, s3::read);
         ebs = new FakeEbs(state, faults);
+        ssm = new FakeSsm((region, id) -> {
+            synchronized (state) {
+                return state.region(region).images.containsKey(id);
+            }
+        }, FakeEc2.ACCOUNT);
         executor = Executors.newFixedThreadPool(16, runnable -> {
             Thread thread = new Thread(runnable, "fake-aws");
             thread.setDaemon(true);
@@ -101,6 +107,7 @@ public final class FakeAws implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_ENDPOINT_URL_EC2", endpoint().toString());
         env.put("AWS_ENDPOINT_URL_EBS", endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_SSM", endpoint().toString());
         env.put("AWS_ENDPOINT_URL_S3", s3Endpoint().toString());
         env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID);
         env.put("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);
@@ -292,6 +299,20 @@ public final class FakeAws implements AutoCloseable {
         }
     }
 
+    /** The region's SSM parameters, name to value. */
+    public Map<String, String> ssmParameters(String region) {
+        Map<String, String> values = new TreeMap<>();
+        ssm.all(region).forEach(p -> values.put(p.name(), p.value()));
+        return values;
+    }
+
+    /** An instance was launched from the AMI at {@code when} (EC2's lastLaunchedTime). */
+    public void launched(String region, String imageId, java.time.Instant when) {
+        synchronized (state) {
+            state.region(region).images.get(imageId).lastLaunched = when;
+        }
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -310,6 +331,11 @@ public final class FakeAws implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
+            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            if (target != null && target.startsWith("AmazonSSM.")) {
+                serveSsm(exchange, target, body);
+                return;
+            }
             boolean isEbs = path.startsWith("/snapshots");
             state.countBytes(isEbs ? "ebs" : "ec2", body.length);
             HttpReply reply;
@@ -324,6 +350,17 @@ public final class FakeAws implements AutoCloseable {
             }
             send(exchange, reply);
         }
+    }
+
+    private void serveSsm(HttpExchange exchange, String target, byte[] body) throws IOException {
+        HttpReply reply;
+        try {
+            reply = ssm.handle(target, body, authenticate(exchange, target).name());
+        } catch (AwsError error) {
+            reply = HttpReply.json(error.status, "{\"__type\":\"" + error.code + "\",\"message\":\"\"}",
+                    Map.of("x-amzn-ErrorType", error.code));
+        }
+        send(exchange, reply);
     }
 
     private HttpReply serveEc2(HttpExchange exchange, byte[] body) {

@@ -7,6 +7,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ebs.EbsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /** Real SDK clients pointed at a {@link FakeAws}, for tests (the adapter builds its own from {@link FakeAws#env()}). */
 public final class FakeAwsClients {
@@ -36,6 +37,12 @@ public final class FakeAwsClients {
 
     public static S3Client s3(FakeAws aws, String region) {
         return S3Client.builder().endpointOverride(aws.s3Endpoint()).region(Region.of(region)).forcePathStyle(true)
+                .credentialsProvider(credentials(aws.accessKeyId(), aws.secretAccessKey()))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    public static SsmClient ssm(FakeAws aws, String region) {
+        return SsmClient.builder().endpointOverride(aws.endpoint()).region(Region.of(region))
                 .credentialsProvider(credentials(aws.accessKeyId(), aws.secretAccessKey()))
                 .httpClient(UrlConnectionHttpClient.create()).build();
     }

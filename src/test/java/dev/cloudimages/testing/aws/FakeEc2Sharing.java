@@ -52,9 +52,17 @@ final class FakeEc2Sharing {
             case "bootMode" -> xml.open("bootMode").leaf("value", image.bootMode).close();
             case "tpmSupport" -> xml.open("tpmSupport").leaf("value", image.tpmSupport).close();
             case "imdsSupport" -> xml.open("imdsSupport").leaf("value", image.imdsSupport).close();
+            case "lastLaunchedTime" -> {
+                // an AMI never launched has the element without a value
+                xml.open("lastLaunchedTime");
+                if (image.lastLaunched != null) {
+                    xml.leaf("value", image.lastLaunched.toString());
+                }
+                xml.close();
+            }
             default -> throw AwsError.client("InvalidParameterValue",
                     "Value (" + attribute + ") for parameter attribute is invalid (the fake knows launchPermission, "
-                            + "description, bootMode, tpmSupport, imdsSupport)");
+                            + "description, bootMode, tpmSupport, imdsSupport, lastLaunchedTime)");
         }
         return xml.finish();
     }

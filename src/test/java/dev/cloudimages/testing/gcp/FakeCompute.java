@@ -71,7 +71,10 @@ final class FakeCompute {
 
     synchronized void serve(HttpExchange exchange, String rest, Map<String, String> query, byte[] body)
             throws IOException {
-        String method = exchange.getRequestMethod();
+        // Google's Java HTTP transport sends PATCH as POST with X-HTTP-Method-Override, which Google honours
+        String override = exchange.getRequestHeaders().getFirst("X-HTTP-Method-Override");
+        String method = override != null && exchange.getRequestMethod().equals("POST") ? override
+                : exchange.getRequestMethod();
         String[] parts = rest.split("/");
         if (parts.length < 3 || !parts[0].equals(FakeGcp.PROJECT) || !parts[1].equals("global")) {
             error(exchange, 404, "The resource 'projects/" + rest + "' was not found", "notFound");
@@ -86,6 +89,8 @@ final class FakeCompute {
             insert(exchange, (ObjectNode) json);
         } else if (parts.length == 3) {
             list(exchange, query.getOrDefault("filter", ""));
+        } else if (parts.length == 5 && parts[3].equals("family") && method.equals("GET")) {
+            FakeFamilies.getFromFamily(exchange, images, parts[4]);
         } else {
             String name = parts[3];
             String verb = parts.length > 4 ? parts[4] : method;
@@ -103,6 +108,14 @@ final class FakeCompute {
                         images.remove(name);
                         policies.remove(name);
                     }, null);
+                }
+                case "PATCH" -> {
+                    String refused = FakeFamilies.patchProblem(image, json);
+                    if (refused != null) {
+                        error(exchange, 400, refused, "invalid");
+                    } else {
+                        start(exchange, "patch", name, () -> FakeFamilies.patch(image, json), null);
+                    }
                 }
                 case "deprecate" -> deprecate(exchange, image, json);
                 case "setLabels" -> setLabels(exchange, image, json);
@@ -151,7 +164,8 @@ final class FakeCompute {
         image.put("kind", "compute#image").put("id", Long.toString(ids.incrementAndGet()))
                 .put("status", "PENDING").put("selfLink", gcp.endpoint() + "/compute/v1/projects/"
                         + FakeGcp.PROJECT + "/global/images/" + name)
-                .put("labelFingerprint", fingerprint(image.path("labels")));
+                .put("labelFingerprint", fingerprint(image.path("labels")))
+                .put("creationTimestamp", FakeFamilies.now());
         images.put(name, image);
         start(exchange, "insert", name, () -> image.put("status", problem == null ? "READY" : "FAILED"),
                 problem);

@@ -149,6 +149,11 @@ public final class FakeGcp implements AutoCloseable {
     }
 
     /** The images by name, as the API would return them. */
+    /** The image images.getFromFamily answers for the family, if any. */
+    public java.util.Optional<String> imageFromFamily(String family) {
+        return FakeFamilies.newest(compute.images(), family);
+    }
+
     public Map<String, JsonNode> images() {
         return compute.images();
     }
