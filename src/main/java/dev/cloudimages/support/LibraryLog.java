@@ -99,11 +99,18 @@ public final class LibraryLog extends Handler implements AutoCloseable {
         // each line is written and flushed by the log
     }
 
-    /** Puts the framework's handlers back (in-process runs, tests). */
+    private volatile boolean closed;
+
+    /**
+     * Puts the framework's handlers back (in-process runs, tests). Two in-process runs at once
+     * (tests of concurrent machines) may close out of order: a handler of a run that has already
+     * ended is never put back.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         root.removeHandler(this);
-        replaced.forEach(root::addHandler);
+        replaced.stream().filter(h -> !(h instanceof LibraryLog other && other.closed)).forEach(root::addHandler);
         root.setLevel(previousLevel);
     }
 }
