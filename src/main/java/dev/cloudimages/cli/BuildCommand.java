@@ -28,7 +28,7 @@ import java.util.List;
                         + " -> publish (upload and sign only for variants with a storage_url).",
                 "Exit status: 0 done, 1 failed, 2 usage error, 75 another machine holds the work (try again)."},
         subcommands = {ConfigsCommand.class, StateCommand.class, RollbackCommand.class, LocalCommand.class,
-                UploadCommand.class, ImportCommand.class, SignCommand.class, PublishCommand.class})
+                UploadCommand.class, ImportCommand.class, SignCommand.class, PublishCommand.class, PlanCommand.class})
 public class BuildCommand implements Runnable {
 
     private final CliContext context;
@@ -78,6 +78,10 @@ public class BuildCommand implements Runnable {
     @Option(names = "--disable", arity = "1..*", paramLabel = "STEP", scope = ScopeType.INHERIT,
             description = "leave out these steps: import, sign, publish (disabling import disables publish)")
     List<String> disable = new ArrayList<>();
+
+    /** --variant, --shard, --output: what a CI engine's job needs (issue 21). */
+    @picocli.CommandLine.Mixin
+    CiOptions ci = new CiOptions();
 
     public BuildCommand(CliContext context) {
         this.context = context;
