@@ -21,9 +21,13 @@ public final class GitlabPipeline {
     private GitlabPipeline() {
     }
 
-    public static Map<String, Object> render(CiPlan plan, List<String> tags) {
+    /** {@code defaults}: the pipeline's {@code default:} (image, id_tokens, before_script, ...), or empty. */
+    public static Map<String, Object> render(CiPlan plan, List<String> tags, Map<String, Object> defaults) {
         Map<String, Object> pipeline = new LinkedHashMap<>();
         pipeline.put("stages", List.of("variants", "publish", "after"));
+        if (!defaults.isEmpty()) {
+            pipeline.put("default", defaults);
+        }
         for (CiPlan.VariantJob job : plan.variants()) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("stage", "variants");

@@ -1,10 +1,12 @@
 package dev.cloudimages.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.cloudimages.ci.BuildInvocation;
 import dev.cloudimages.ci.CiPlan;
 import dev.cloudimages.ci.GithubMatrix;
 import dev.cloudimages.ci.GitlabPipeline;
 import dev.cloudimages.ci.KubernetesJobs;
+import dev.cloudimages.config.ConfigsYaml;
 import dev.cloudimages.plan.Plan;
 import dev.cloudimages.plan.Step;
 import dev.cloudimages.report.OutputFormat;
@@ -15,7 +17,9 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 @Command(name = "plan", description = "print the CI jobs the selected variants need (changes nothing): a GitLab child "
         + "pipeline, GitHub Actions matrices or Kubernetes Jobs, each job one 'build ... --variant KEY' command")
@@ -35,6 +39,11 @@ class PlanCommand extends StepCommand {
             description = "GitLab tags or GitHub runs-on labels of the variant jobs; {arch} is the variant's "
                     + "(default: gitlab '{arch}' 'kvm'; github GitHub's runners of the arch)")
     List<String> runnerTags;
+
+    @Option(names = "--gitlab-defaults", paramLabel = "FILE",
+            description = "gitlab: a YAML file that becomes the child pipeline's 'default:' (id_tokens, image, "
+                    + "before_script, ...)")
+    Path gitlabDefaults;
 
     @Option(names = "--image", paramLabel = "IMAGE", defaultValue = "build-runner:latest",
             description = "k8s: the container image with the repository, a JDK and QEMU (default: ${DEFAULT-VALUE})")
@@ -64,7 +73,7 @@ class PlanCommand extends StepCommand {
         CiPlan jobs = CiPlan.of(plan, invocation(options));
         String document = switch (format) {
             case gitlab -> OutputFormat.YAML.render(GitlabPipeline.render(jobs,
-                    runnerTags == null ? List.of("{arch}", "kvm") : runnerTags));
+                    runnerTags == null ? List.of("{arch}", "kvm") : runnerTags, gitlabDefaults()));
             case github -> OutputFormat.JSON.render(GithubMatrix.render(jobs,
                     runnerTags == null ? List.of() : runnerTags));
             case k8s -> String.join("", KubernetesJobs.render(jobs, new KubernetesJobs.Settings(image,
@@ -75,6 +84,23 @@ class PlanCommand extends StepCommand {
         build.log().info("%s: %d variant job(s), %d publish job(s), then 'state'", format, jobs.variants().size(),
                 jobs.publishes().size());
         return Cli.OK;
+    }
+
+    /** The --gitlab-defaults file as a map; one line naming the file when it is not a YAML mapping. */
+    private Map<String, Object> gitlabDefaults() {
+        if (gitlabDefaults == null) {
+            return Map.of();
+        }
+        Path file = build.context().projectDir().resolve(gitlabDefaults);
+        try {
+            Map<String, Object> defaults = ConfigsYaml.mapper().readValue(file.toFile(),
+                    new TypeReference<LinkedHashMap<String, Object>>() {
+                    });
+            return defaults == null ? Map.of() : defaults;
+        } catch (java.io.IOException e) {
+            throw new BuildException("--gitlab-defaults " + gitlabDefaults + " is not a YAML mapping: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
     }
 
     /** The options every job repeats, as given (paths relative to the project, as a job's checkout has them). */
