@@ -53,9 +53,12 @@ public final class GitlabPipeline {
         }
         Map<String, Object> after = new LinkedHashMap<>();
         after.put("stage", "after");
-        if (publishNames.size() <= CiPlan.PUBLISH_GROUP) {
-            after.put("needs", publishNames);
-        } // else: no needs at all, the stage order waits for every publish job
+        // after the publish jobs, or the variant jobs when nothing is published (--disable publish)
+        List<String> before = !publishNames.isEmpty() ? publishNames
+                : plan.variants().stream().map(j -> variantJobName(j.key())).toList();
+        if (before.size() <= CiPlan.PUBLISH_GROUP) {
+            after.put("needs", before);
+        } // else: no needs at all, the stage order waits for every earlier job
         after.put("script", List.of(ShellWords.join(plan.after().command()) + " > " + CiPlan.DOCUMENT));
         after.put("artifacts", map("paths", List.of(CiPlan.DOCUMENT), "when", "always"));
         pipeline.put("state", after);

@@ -91,8 +91,8 @@ public final class GitlabCiLocal {
     /** Starts the pipeline of {@code project}, its output appended to {@code log}, with only {@code env}. */
     public Process start(Path project, Map<String, String> env, Path log, int concurrency) throws IOException {
         List<String> command = new ArrayList<>(List.of("node", script.toString(), "--no-color", "--shell-isolation",
-                "--concurrency", Integer.toString(concurrency), "--cwd", project.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                "--concurrency", Integer.toString(concurrency)));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().clear();
         builder.environment().putAll(env);

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A file:// artifact store as one sorted line per object, hidden ones included; each metadata
+ * A file:// artifact store as one sorted line per object, hidden ones (temporary uploads, leases)
+ * included; each metadata
  * object with what only the cloud or the bytes decide masked (ids, checksums, size: two builds
  * of one variant need not be byte for byte the same), and everything else, times included
  * (SOURCE_DATE_EPOCH), as written.
@@ -26,7 +27,9 @@ public final class StoreView {
     public static List<String> of(Path store) {
         List<String> lines = new ArrayList<>();
         try (Stream<Path> files = Files.walk(store)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+            // .store.lock is file://'s own lock for compare-and-swap (a lease taken over), never an object
+            for (Path file : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString()
+                    .equals(".store.lock")).sorted().toList()) {
                 String name = store.relativize(file).toString();
                 lines.add(name.endsWith(".yaml") ? name + " " + masked(file) : name);
             }
