@@ -86,47 +86,59 @@ class GitlabPipelineTest {
                 env.putAll(aws.env());
                 Path log = temp.resolve("gitlab-ci-local.log");
 
-                // first run: one variant job killed while its snapshot is being uploaded
-                Process pipeline = gitlab.start(project, env, log, 4);
-                ProcessHandle killed = killWhenUploading(pipeline, aws.env(), log);
-                assertTrue(pipeline.waitFor(30, TimeUnit.MINUTES), read(log));
-                String first = read(log);
-                assertTrue(first.contains("FAIL") && first.contains("variant " + KILLED), first);
-                assertTrue(!killed.isAlive(), "the killed job's CLI is gone");
-                List<String> halfway = AwsView.of(aws.env());
-                assertEquals(2, halfway.stream().filter(l -> l.startsWith("us-east-1 image ")).count(),
-                        "the other two imported, nothing published: " + halfway);
-                assertTrue(halfway.stream().noneMatch(l -> l.startsWith("us-west-2 ")), halfway.toString());
-
-                // the re-run plans again: the killed variant's import (its image from the store), publish all
-                Thread.sleep(6_000); // BUILD_LEASE_SECONDS: the dead job's lease has expired
-                Files.writeString(log, "\n==== re-run ====\n", StandardOpenOption.APPEND);
-                gitlab.run(project, env, log, 4);
-                String second = read(log).substring(first.length());
-                assertTrue(!second.contains("FAIL"), second);
-                assertTrue(second.contains("-> variant " + KILLED) && !second.contains("-> variant " + VARIANTS.get(0)),
-                        "only the killed variant has a job: " + second);
-                assertTrue(second.contains("removing snapshot") || second.contains("left in us-east-1"),
-                        "the killed import's snapshot is removed: " + second);
-
-                assertEquals(oneCloud, AwsView.of(aws.env()), "the cloud equals one machine's release");
-                assertEquals(StoreView.of(temp.resolve("store-one")), StoreView.of(temp.resolve("store")),
-                        "the store equals one machine's release");
-                assertEquals(3 * AwsView.REGIONS.size(), oneCloud.stream().filter(l -> l.contains(" image ")).count(),
-                        "one image per variant and region: " + oneCloud);
-
-                JsonNode state = new ObjectMapper().readTree(stateDocument(project).toFile());
-                assertEquals("build/v1", state.path("schema").asText());
-                List<String> keys = new ArrayList<>();
-                for (JsonNode variant : state.path("variants")) {
-                    keys.add(variant.path("key").asText());
-                    assertEquals(List.of("publish"), names(variant.path("planned")), "only publish's check is left: "
-                            + variant);
-                    assertEquals(4, variant.path("store").path("artifacts").size(), variant.toString());
+                try {
+                    run(gitlab, project, env, log, aws.env(), oneCloud);
+                } finally {
+                    // the jobs' output outlives the temporary directory, for whoever reads a failure
+                    Files.copy(log, Fixtures.projectRoot().resolve("target/gitlab-ci-local.log"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
-                assertEquals(VARIANTS.stream().sorted().toList(), keys.stream().sorted().toList());
             }
         }
+    }
+
+    /** The pipeline, its first run with a job killed, its re-run, and what they leave behind. */
+    private void run(GitlabCiLocal gitlab, Path project, Map<String, String> env, Path log, Map<String, String> aws,
+                     List<String> oneCloud) throws Exception {
+        // first run: one variant job killed while its snapshot is being uploaded
+        Process pipeline = gitlab.start(project, env, log, 4);
+        ProcessHandle killed = killWhenUploading(pipeline, aws, log);
+        assertTrue(pipeline.waitFor(30, TimeUnit.MINUTES), read(log));
+        String first = read(log);
+        assertTrue(first.contains("FAIL") && first.contains("variant " + KILLED), first);
+        assertTrue(!killed.isAlive(), "the killed job's CLI is gone");
+        List<String> halfway = AwsView.of(aws);
+        assertEquals(2, halfway.stream().filter(l -> l.startsWith("us-east-1 image ")).count(),
+                "the other two imported, nothing published: " + halfway);
+        assertTrue(halfway.stream().noneMatch(l -> l.startsWith("us-west-2 ")), halfway.toString());
+
+        // the re-run plans again: the killed variant's import (its image from the store), publish all
+        Thread.sleep(6_000); // BUILD_LEASE_SECONDS: the dead job's lease has expired
+        Files.writeString(log, "\n==== re-run ====\n", StandardOpenOption.APPEND);
+        gitlab.run(project, env, log, 4);
+        String second = read(log).substring(first.length());
+        assertTrue(!second.contains("FAIL"), second);
+        assertTrue(second.contains("-> variant " + KILLED) && !second.contains("-> variant " + VARIANTS.get(0)),
+                "only the killed variant has a job: " + second);
+        assertTrue(second.contains("removing snapshot") || second.contains("left in us-east-1"),
+                "the killed import's snapshot is removed: " + second);
+
+        assertEquals(oneCloud, AwsView.of(aws), "the cloud equals one machine's release");
+        assertEquals(StoreView.of(temp.resolve("store-one")), StoreView.of(temp.resolve("store")),
+                "the store equals one machine's release");
+        assertEquals(3 * AwsView.REGIONS.size(), oneCloud.stream().filter(l -> l.split(" ")[1].equals("image")).count(),
+                "one image per variant and region: " + oneCloud);
+
+        JsonNode state = new ObjectMapper().readTree(stateDocument(project).toFile());
+        assertEquals("build/v1", state.path("schema").asText());
+        List<String> keys = new ArrayList<>();
+        for (JsonNode variant : state.path("variants")) {
+            keys.add(variant.path("key").asText());
+            assertEquals(List.of("publish"), names(variant.path("planned")), "only publish's check is left: "
+                    + variant);
+            assertEquals(4, variant.path("store").path("artifacts").size(), variant.toString());
+        }
+        assertEquals(VARIANTS.stream().sorted().toList(), keys.stream().sorted().toList());
     }
 
     /** A project with the test overlay whose variants store in {@code store}; the environment its runs get. */

