@@ -33,7 +33,7 @@ import java.util.List;
                 + " 'build completion' prints a bash/zsh completion script (see README, Usage)."},
         subcommands = {ConfigsCommand.class, StateCommand.class, RollbackCommand.class, LocalCommand.class,
                 UploadCommand.class, ImportCommand.class, SignCommand.class, PublishCommand.class, ReleaseCommand.class,
-                PruneCommand.class,
+                PruneCommand.class, PlanCommand.class,
                 CommandLine.HelpCommand.class, CompletionCommand.class})
 public class BuildCommand implements Runnable {
 
@@ -104,6 +104,10 @@ public class BuildCommand implements Runnable {
     @Option(names = "--disable", arity = "1..*", paramLabel = "STEP", scope = ScopeType.INHERIT,
             description = "leave out these steps: import, sign, publish (disabling import disables publish)")
     List<String> disable = new ArrayList<>();
+
+    /** --variant, --shard, --output: what a CI engine's job needs (issue 21). */
+    @picocli.CommandLine.Mixin
+    CiOptions ci = new CiOptions();
 
     public BuildCommand(CliContext context) {
         this.context = context;

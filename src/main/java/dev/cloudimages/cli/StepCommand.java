@@ -22,6 +22,11 @@ import dev.cloudimages.release.ReleaseStores;
 import dev.cloudimages.release.RunManifest;
 import dev.cloudimages.release.RollbackStep;
 import dev.cloudimages.release.StoreRelease;
+import dev.cloudimages.plan.VariantSelection;
+import dev.cloudimages.report.OutputFormat;
+import dev.cloudimages.report.ReportingHooks;
+import dev.cloudimages.report.RunDocument;
+import dev.cloudimages.report.RunReport;
 import dev.cloudimages.store.ArtifactStores;
 import dev.cloudimages.support.ToolIdentity;
 import dev.cloudimages.support.Fetch;
@@ -59,19 +64,64 @@ abstract class StepCommand implements Callable<Integer> {
     @Option(names = {"-V", "--version"}, versionHelp = true, description = "print version information and exit")
     boolean version;
 
-    private BuildOptions options;
+    BuildOptions options;
 
     @Override
     public final Integer call() {
         options = build.options(spec.commandLine());
-        build.log().debug("step %s in %s with %s", spec.name(), options.projectDir(), options);
+        selection = build.ci.selection(spec.commandLine(), build.context().env());
+        output = build.ci.output(spec.commandLine());
+        build.log().debug("step %s in %s with %s, %s", spec.name(), options.projectDir(), options, selection);
         Fetch.useProxies(Proxies.fromEnvironment(build.context().env()));
+        report = new RunReport(spec.name());
+        int exit = Cli.FAILED;
+        Optional<String> error = Optional.empty();
         try (WorkLock ignored = WorkLock.acquire(workDir(), build.log())) {
-            return run(options);
+            exit = run(options);
+            return exit;
+        } catch (BuildException e) {
+            exit = e.exitCode();
+            error = Optional.of(e.getMessage().replace("\n", "\\n"));
+            throw e;
+        } finally {
+            // the document comes whatever the outcome: a CI job that failed must still say what it did
+            if (output.isPresent()) {
+                printDocument(options, exit, error);
+            }
+        }
+    }
+
+    /** This run's --variant and --shard. */
+    VariantSelection selection = VariantSelection.ALL;
+    /** --output: the run's document goes to stdout, so the plan table goes to stderr. */
+    Optional<OutputFormat> output = Optional.empty();
+    RunReport report = new RunReport("");
+
+    private void printDocument(BuildOptions options, int exit, Optional<String> error) {
+        boolean changed = !spec.name().equals("state") && !spec.name().equals("plan");
+        java.util.Map<String, Object> document = RunDocument.of(report,
+                new RunDocument.Selection(options.only(), options.skip(), selection), exit, error,
+                variant -> changed && variant.store().isPresent() ? storedNow(variant) : variant.stored());
+        build.context().out().print(output.orElseThrow().render(document));
+        build.context().out().flush();
+    }
+
+    /** The store's newest metadata after the run; the document must not fail for want of it. */
+    private Optional<dev.cloudimages.release.ImageMetadata> storedNow(VariantPlan variant) {
+        try {
+            return stores().latest(variant.variant(), variant.buildName());
+        } catch (RuntimeException e) {
+            build.log().warn("[%s] cannot read the store for the run's document: %s", variant.key(), e.getMessage());
+            return variant.stored();
         }
     }
 
     abstract int run(BuildOptions options);
+
+    /** Whether stdout is for a document (--output, or plan's --format), so the plan table goes to stderr. */
+    boolean documentOnStdout() {
+        return output.isPresent();
+    }
 
     private CloudAdapters clouds;
 
@@ -110,14 +160,15 @@ abstract class StepCommand implements Callable<Integer> {
                 }
             }
             LocalPreflight.Checked checked = prepareBuilds(plan, options);
-            StoreRelease release = new StoreRelease(stores(), build.clock(), build.context().env(), build.log());
+            ReportingHooks release = new ReportingHooks(new StoreRelease(stores(), build.clock(), build.context().env(),
+                    build.log()), report);
             CloudStep.Session ship = new CloudStep(build.log()).start(new CloudStep.Inputs(plan, workDir(), clouds(),
                     build.clock(), release, ShipConcurrency.defaults().withOverride(options.cloudParallel()),
                     statusEvery()));
             Set<String> built = ConcurrentHashMap.newKeySet();
             BuildException buildFailure = null;
             try {
-                build(plan, options, checked, new LocalBuildStep.Listener() {
+                build(plan, options, checked, ReportingHooks.listener(report, localImages(), new LocalBuildStep.Listener() {
                     @Override
                     public void built(VariantPlan variant) {
                         built.add(variant.key());
@@ -128,13 +179,14 @@ abstract class StepCommand implements Callable<Integer> {
                     public void failed(VariantPlan variant) {
                         ship.buildFailed(variant);
                     }
-                });
+                }));
             } catch (BuildException e) {
                 buildFailure = e; // the variants already shipping finish first
             }
             try {
                 ship.finish();
             } catch (BuildException e) {
+                ship.failures().forEach((key, reason) -> report.failed(key, Optional.empty(), reason));
                 if (buildFailure == null) {
                     throw e;
                 }
@@ -191,12 +243,13 @@ abstract class StepCommand implements Callable<Integer> {
     void buildLocally(Plan plan, BuildOptions options) {
         Set<String> built = ConcurrentHashMap.newKeySet();
         try {
-            build(plan, options, prepareBuilds(plan, options), new LocalBuildStep.Listener() {
-                @Override
-                public void built(VariantPlan variant) {
-                    built.add(variant.key());
-                }
-            });
+            build(plan, options, prepareBuilds(plan, options),
+                    ReportingHooks.listener(report, localImages(), new LocalBuildStep.Listener() {
+                        @Override
+                        public void built(VariantPlan variant) {
+                            built.add(variant.key());
+                        }
+                    }));
         } finally {
             manifest(plan, Step.LOCAL, built, new CloudStep.Outputs(Map.of(), Map.of(), Map.of(), Set.of()));
         }
@@ -233,9 +286,13 @@ abstract class StepCommand implements Callable<Integer> {
 
     ConfigsStep.Outputs configs(BuildOptions options) {
         CliContext context = build.context();
-        return new ConfigsStep(build.log()).run(new ConfigsStep.Inputs(options.projectDir(), options.clean(),
-                options.custom(), options.only(), options.skip(), context.env(), build.clock(),
+        ConfigsStep.Outputs outputs = new ConfigsStep(build.log()).run(new ConfigsStep.Inputs(options.projectDir(),
+                options.clean(), options.custom(), options.only(), options.skip(), context.env(), build.clock(),
                 options.cleanImages()));
+        selection.check(outputs.resolution());
+        report.configured(selection.shardOf(selection.named(outputs.resolution().variants().stream()
+                .filter(v -> ConfigsStep.selects(v, options.only(), options.skip())).toList())));
+        return outputs;
     }
 
     /**
@@ -250,9 +307,11 @@ abstract class StepCommand implements Callable<Integer> {
     private ConfigsStep.Outputs lastConfigs;
 
     private Plan planFrom(ConfigsStep.Outputs configs, BuildOptions options, Step step) {
-        Plan plan = new PlanStep(build.log(), build.context().out()).run(new PlanStep.Inputs(
-                configs.resolution().variants(), step, options.revise(), options.only(), options.skip(), workDir(), clouds(),
-                BuilderResources.hashInputs(), build.clock(), stores(), options.disabled())).plan();
+        Plan plan = new PlanStep(build.log(), documentOnStdout() ? build.context().err() : build.context().out())
+                .run(new PlanStep.Inputs(configs.resolution().variants(), step, options.revise(), options.only(),
+                        options.skip(), workDir(), clouds(), BuilderResources.hashInputs(), build.clock(), stores(),
+                        options.disabled(), selection)).plan();
+        report.planned(plan);
         for (Action action : List.of(Action.PUBLISH, Action.IMPORT)) {
             if (step != Step.STATE && step.wanted().contains(action) && !options.disabled().contains(action)) {
                 CloudSteps.requireAdapters(plan, clouds(), action);

@@ -158,6 +158,11 @@ public final class CloudStep {
             }));
         }
 
+        /** The variants that failed so far, each with its one-line reason (the run's document reads it). */
+        public Map<String, String> failures() {
+            return new TreeMap<>(failed);
+        }
+
         /** Waits for every variant submitted so far, then summarises; fails naming each failed variant. */
         public Outputs finish() {
             try {

@@ -75,6 +75,11 @@ public final class LocalBuildStep {
 
         default void failed(VariantPlan variant) {
         }
+
+        /** As {@link #failed(VariantPlan)}, with the reason and the build's log. */
+        default void failed(VariantPlan variant, Failed failure) {
+            failed(variant);
+        }
     }
 
     /** Builds what the plan says, with the host already checked by {@link LocalPreflight}. */
@@ -115,7 +120,7 @@ public final class LocalBuildStep {
                     if (result instanceof Built) {
                         listener.built(build);
                     } else {
-                        listener.failed(build);
+                        listener.failed(build, (Failed) result);
                     }
                     return result;
                 }));

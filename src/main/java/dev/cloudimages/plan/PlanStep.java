@@ -26,13 +26,21 @@ public final class PlanStep {
     public record Inputs(List<ResolvedVariant> variants, Step step, boolean revise, List<String> only,
                          List<String> skip, Path workDir, CloudAdapters clouds,
                          List<InputHash.BuilderInput> builderInputs, BuildClock clock,
-                         StoredImages storedImages, java.util.Set<Action> disabled) {
+                         StoredImages storedImages, java.util.Set<Action> disabled, VariantSelection selection) {
+
+        public Inputs(List<ResolvedVariant> variants, Step step, boolean revise, List<String> only,
+                      List<String> skip, Path workDir, CloudAdapters clouds,
+                      List<InputHash.BuilderInput> builderInputs, BuildClock clock, StoredImages storedImages,
+                      java.util.Set<Action> disabled) {
+            this(variants, step, revise, only, skip, workDir, clouds, builderInputs, clock, storedImages, disabled,
+                    VariantSelection.ALL);
+        }
 
         public Inputs(List<ResolvedVariant> variants, Step step, boolean revise, List<String> only,
                       List<String> skip, Path workDir, CloudAdapters clouds,
                       List<InputHash.BuilderInput> builderInputs, BuildClock clock) {
             this(variants, step, revise, only, skip, workDir, clouds, builderInputs, clock, StoredImages.NONE,
-                    java.util.Set.of());
+                    java.util.Set.of(), VariantSelection.ALL);
         }
     }
 
@@ -50,14 +58,20 @@ public final class PlanStep {
     public Outputs run(Inputs inputs) {
         // over all variants: two that share a directory clash even when built in separate runs
         Planner.checkNames(inputs.variants());
-        List<ResolvedVariant> selected = inputs.variants().stream()
-                .filter(v -> ConfigsStep.selects(v, inputs.only(), inputs.skip())).toList();
+        List<ResolvedVariant> selected = inputs.selection().named(inputs.variants().stream()
+                .filter(v -> ConfigsStep.selects(v, inputs.only(), inputs.skip())).toList());
         if (selected.isEmpty()) {
             // a filter that selects nothing is almost always a mistake; a green CI job that did nothing hides it
-            throw new BuildException(ConfigsStep.describeFilters(inputs.only(), inputs.skip()) + " select none of the "
+            throw new BuildException(describeFilters(inputs) + " select none of the "
                     + inputs.variants().size() + " variant(s) in work/configs.yaml, so there is nothing to "
                     + inputs.step().label() + "; loosen the filters (see the per-key counts of './build configs')");
         }
+        List<ResolvedVariant> shard = inputs.selection().shardOf(selected);
+        if (shard.size() != selected.size()) {
+            log.info("Shard %s: %d of the %d selected variant(s)", inputs.selection().shard().orElseThrow(),
+                    shard.size(), selected.size());
+        }
+        selected = shard; // an empty shard (more shards than variants) is not a mistake: nothing to do
         log.info("Planning %s for %d variant(s)%s", inputs.step().label(), selected.size(),
                 inputs.revise() ? " with --revise" : "");
         Planner planner = new Planner(new LocalImages(inputs.workDir().resolve("images")), inputs.storedImages(),
@@ -73,6 +87,15 @@ public final class PlanStep {
             log.info("Nothing to do: every selected variant is up to date for '%s'", inputs.step().label());
         }
         return new Outputs(plan, yaml);
+    }
+
+    private static String describeFilters(Inputs inputs) {
+        String filters = ConfigsStep.describeFilters(inputs.only(), inputs.skip());
+        if (inputs.selection().keys().isEmpty()) {
+            return filters;
+        }
+        String variants = "--variant " + String.join(" ", inputs.selection().keys());
+        return filters.equals("the filters") ? variants : filters + " " + variants;
     }
 
     /** What the store says of the plan's revision: which steps are done, and the ids per region. */

@@ -107,7 +107,13 @@ public final class Leases implements AutoCloseable {
     @Override
     public void close() {
         if (renewer != null) {
-            renewer.shutdownNow();
+            // not shutdownNow: interrupting a renewal inside the file store's lock fails it with an ERROR line
+            renewer.shutdown();
+            try {
+                renewer.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         held.forEach(lease -> {
             try {

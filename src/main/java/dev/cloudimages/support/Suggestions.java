@@ -29,6 +29,13 @@ public final class Suggestions {
         return Optional.ofNullable(best);
     }
 
+    /** The {@code count} known names nearest to {@code name}, nearest first (ties in the given order). */
+    public static java.util.List<String> nearest(String name, Collection<String> known, int count) {
+        return known.stream()
+                .sorted(java.util.Comparator.comparingInt(k -> distance(name.toLowerCase(), k.toLowerCase())))
+                .limit(count).toList();
+    }
+
     /** "; did you mean 'x'?" or nothing. */
     public static String didYouMean(String name, Collection<String> known) {
         return nearest(name, known).map(n -> "; did you mean '" + n + "'?").orElse("");

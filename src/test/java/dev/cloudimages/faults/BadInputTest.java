@@ -131,7 +131,7 @@ class BadInputTest {
     @Test
     void anUnknownStepIsNamedWithTheSteps() {
         assertEquals(Cli.USAGE, run("bild"));
-        assertTrue(err.startsWith("build: unknown step 'bild'; steps: configs, state, rollback, local, upload, import, sign, publish, release, prune\n"), err);
+        assertTrue(err.startsWith("build: unknown step 'bild'; steps: configs, state, rollback, local, upload, import, sign, publish, release, prune, plan\n"), err);
         assertEquals(Cli.USAGE, run("lcoal"));
         assertTrue(err.contains("unknown step 'lcoal'; did you mean 'local'?"), err);
         assertFalse(Files.exists(project.resolve("work")), "usage errors change nothing");

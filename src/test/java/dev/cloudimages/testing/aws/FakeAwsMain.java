@@ -4,7 +4,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Starts {@link FakeAws} on 127.0.0.1 and prints {@code export VAR=value} lines that point {@code ./build} (or the
- * AWS CLI) at it, then serves until killed; SIGTERM and SIGINT stop it cleanly.
+ * AWS CLI) at it, then serves until killed; SIGTERM and SIGINT stop it cleanly. FAKE_AWS_BLOCK_DELAY_MS slows
+ * every snapshot block by that long.
  */
 public final class FakeAwsMain {
     private FakeAwsMain() {
@@ -14,6 +15,11 @@ public final class FakeAwsMain {
         // s3proxy logs through JBoss LogManager; JUL must know before anything logs
         System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         FakeAws aws = FakeAws.start();
+        // a slow link, so that a test can kill an import in the middle of its upload
+        String delay = System.getenv("FAKE_AWS_BLOCK_DELAY_MS");
+        if (delay != null && !delay.isBlank()) {
+            aws.delayBlocks(java.time.Duration.ofMillis(Long.parseLong(delay.trim())));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             aws.close();

@@ -1,0 +1,160 @@
+package dev.cloudimages.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cloudimages.config.ConfigsYaml;
+import dev.cloudimages.testing.CliRun;
+import dev.cloudimages.testing.Fixtures;
+import dev.cloudimages.testing.FixtureServer;
+import dev.cloudimages.testing.ProjectCopy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** --variant, --shard and --output on the shipped configs (72 variants), with no cloud to ask. */
+class SelectionCliTest {
+
+    private static FixtureServer server;
+
+    @TempDir
+    Path project;
+    private final Map<String, String> env = new HashMap<>();
+
+    @BeforeAll
+    static void startServer() throws IOException {
+        server = new FixtureServer().serve("/releases.json", Fixtures.releasesJson());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        ProjectCopy.into(project);
+        env.put("ALPINE_RELEASES_URL", server.url("/releases.json"));
+        env.put("SOURCE_DATE_EPOCH", "1795000000");
+        env.put("AWS_CONFIG_FILE", project.resolve("no-aws-config").toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", project.resolve("no-aws-credentials").toString());
+        env.put("OCI_CONFIG_FILE", project.resolve("no-oci-config").toString());
+        env.put("CLOUDSDK_CONFIG", project.resolve("no-gcloud").toString());
+        env.put("NO_GCE_CHECK", "true");
+    }
+
+    private CliRun run(String... args) {
+        return CliRun.run(env, project, false, args);
+    }
+
+    private static List<String> keys(String json) throws IOException {
+        List<String> keys = new ArrayList<>();
+        new ObjectMapper().readTree(json).path("variants").forEach(v -> keys.add(v.path("key").asText()));
+        return keys;
+    }
+
+    @Test
+    void variantTakesExactKeysAndATypoIsOneLineNamingTheNearest() throws IOException {
+        CliRun two = run("state", "--variant", "3.24-x86_64-uefi-tiny-aws", "3.23-aarch64-uefi-cloudinit-gcp",
+                "--output", "json");
+        assertEquals(Cli.OK, two.code(), two.err());
+        assertEquals(List.of("3.23-aarch64-uefi-cloudinit-gcp", "3.24-x86_64-uefi-tiny-aws"), keys(two.out()),
+                "configs order");
+
+        CliRun typo = run("state", "--variant", "3.24-x86_64-uefi-tiny-aw");
+        CliRun.assertOneLineError(typo.code(), typo.err(), "--variant 3.24-x86_64-uefi-tiny-aw is no variant",
+                "nearest: 3.24-x86_64-uefi-tiny-aws ");
+        CliRun excluded = run("state", "--variant", "3.24-aarch64-bios-tiny-aws");
+        CliRun.assertOneLineError(excluded.code(), excluded.err(), "is not built: it excludes bios");
+
+        CliRun none = run("state", "--variant", "3.24-x86_64-uefi-tiny-aws", "--skip", "aws");
+        CliRun.assertOneLineError(none.code(), none.err(),
+                "--skip aws --variant 3.24-x86_64-uefi-tiny-aws select none of the 72 variant(s)");
+    }
+
+    @Test
+    void shardsPartitionTheSelectionAndAutoReadsGitlabsVariables() throws IOException {
+        List<String> all = keys(run("state", "--only", "3.24", "--output", "json").out());
+        assertTrue(all.size() > 5, all.toString());
+        Set<String> seen = new HashSet<>();
+        List<Integer> sizes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            CliRun shard = run("state", "--only", "3.24", "--shard", i + "/5", "--output", "json");
+            assertEquals(Cli.OK, shard.code(), shard.err());
+            List<String> part = keys(shard.out());
+            sizes.add(part.size());
+            part.forEach(k -> assertTrue(seen.add(k), k + " is in two shards"));
+            assertEquals(i + "/5", new ObjectMapper().readTree(shard.out()).path("selection").path("shard").asText());
+        }
+        assertEquals(Set.copyOf(all), seen, "every selected variant in exactly one shard");
+        assertEquals(all.size(), sizes.stream().mapToInt(Integer::intValue).sum());
+        assertTrue(java.util.Collections.max(sizes) - java.util.Collections.min(sizes) <= 1,
+                "round-robin: parts differ by one at most: " + sizes);
+
+        env.put("CI_NODE_INDEX", "2"); // GitLab counts from 1
+        env.put("CI_NODE_TOTAL", "5");
+        assertEquals(keys(run("state", "--only", "3.24", "--shard", "1/5", "--output", "json").out()),
+                keys(run("state", "--only", "3.24", "--shard", "auto", "--output", "json").out()));
+
+        CliRun empty = run("state", "--variant", "3.24-x86_64-uefi-tiny-aws", "--shard", "1/2", "--output", "json");
+        assertEquals(Cli.OK, empty.code(), "a shard with nothing in it is not a mistake: " + empty.err());
+        assertEquals(List.of(), keys(empty.out()));
+        assertTrue(empty.err().contains("Shard 1/2: 0 of the 1 selected variant(s)"), empty.err());
+    }
+
+    @Test
+    void badShardsAreUsageErrors() {
+        for (String bad : List.of("2/2", "1", "a/b", "-1/2")) {
+            CliRun run = run("state", "--shard", bad);
+            assertEquals(Cli.USAGE, run.code(), bad + ": " + run.err());
+            assertTrue(run.err().contains("--shard"), run.err());
+        }
+        CliRun auto = run("state", "--shard", "auto");
+        assertEquals(Cli.USAGE, auto.code());
+        assertTrue(auto.err().contains("CI_NODE_INDEX and CI_NODE_TOTAL"), auto.err());
+        CliRun output = run("state", "--output", "xml");
+        assertEquals(Cli.USAGE, output.code());
+        assertTrue(output.err().contains("--output takes json or yaml, got 'xml'"), output.err());
+    }
+
+    @Test
+    void outputPutsTheDocumentAloneOnStdoutAndTheTableOnStderr() throws IOException {
+        CliRun yaml = run("state", "--only", "3.24", "x86_64", "bios", "aws", "--output", "yaml");
+        assertEquals(Cli.OK, yaml.code(), yaml.err());
+        JsonNode document = ConfigsYaml.mapper().readTree(yaml.out());
+        assertEquals("build/v1", document.path("schema").asText());
+        assertEquals("state", document.path("step").asText());
+        assertEquals("ok", document.path("result").asText());
+        assertEquals(2, document.path("variants").size());
+        JsonNode variant = document.path("variants").get(0);
+        assertEquals("3.24-x86_64-bios-tiny-aws", variant.path("key").asText());
+        assertEquals("x86_64", variant.path("arch").asText());
+        assertEquals("unknown", variant.path("remote").asText());
+        assertEquals(List.of("build", "import", "publish"), List.of(variant.path("planned").get(0).asText(),
+                variant.path("planned").get(1).asText(), variant.path("planned").get(2).asText()));
+        assertFalse(yaml.out().contains("VARIANT "), "no table on stdout");
+        assertTrue(yaml.err().contains("VARIANT "), "the table is on stderr: " + yaml.err());
+
+        // a failed run still prints its document, with the error
+        CliRun failed = run("import", "--only", "3.24", "x86_64", "bios", "aws", "--output", "json");
+        assertEquals(Cli.FAILED, failed.code());
+        JsonNode failure = new ObjectMapper().readTree(failed.out());
+        assertEquals("failed", failure.path("result").asText());
+        assertEquals(1, failure.path("exit").asInt());
+        assertTrue(failure.path("error").asText().contains("cannot import"), failure.toString());
+    }
+}
