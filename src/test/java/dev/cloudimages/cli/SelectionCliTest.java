@@ -69,21 +69,21 @@ class SelectionCliTest {
 
     @Test
     void variantTakesExactKeysAndATypoIsOneLineNamingTheNearest() throws IOException {
-        CliRun two = run("state", "--variant", "3.24-x86_64-uefi-tiny-aws", "3.23-aarch64-uefi-cloudinit-gcp",
+        CliRun two = run("state", "--variant", "3.24-x86_64-uefi-tiny-vm-aws", "3.23-aarch64-uefi-cloudinit-vm-gcp",
                 "--output", "json");
         assertEquals(Cli.OK, two.code(), two.err());
-        assertEquals(List.of("3.23-aarch64-uefi-cloudinit-gcp", "3.24-x86_64-uefi-tiny-aws"), keys(two.out()),
+        assertEquals(List.of("3.23-aarch64-uefi-cloudinit-vm-gcp", "3.24-x86_64-uefi-tiny-vm-aws"), keys(two.out()),
                 "configs order");
 
-        CliRun typo = run("state", "--variant", "3.24-x86_64-uefi-tiny-aw");
-        CliRun.assertOneLineError(typo.code(), typo.err(), "--variant 3.24-x86_64-uefi-tiny-aw is no variant",
-                "nearest: 3.24-x86_64-uefi-tiny-aws ");
-        CliRun excluded = run("state", "--variant", "3.24-aarch64-bios-tiny-aws");
+        CliRun typo = run("state", "--variant", "3.24-x86_64-uefi-tiny-vm-aw");
+        CliRun.assertOneLineError(typo.code(), typo.err(), "--variant 3.24-x86_64-uefi-tiny-vm-aw is no variant",
+                "nearest: 3.24-x86_64-uefi-tiny-vm-aws ");
+        CliRun excluded = run("state", "--variant", "3.24-aarch64-bios-tiny-vm-aws");
         CliRun.assertOneLineError(excluded.code(), excluded.err(), "is not built: it excludes bios");
 
-        CliRun none = run("state", "--variant", "3.24-x86_64-uefi-tiny-aws", "--skip", "aws");
+        CliRun none = run("state", "--variant", "3.24-x86_64-uefi-tiny-vm-aws", "--skip", "aws");
         CliRun.assertOneLineError(none.code(), none.err(),
-                "--skip aws --variant 3.24-x86_64-uefi-tiny-aws select none of the 72 variant(s)");
+                "--skip aws --variant 3.24-x86_64-uefi-tiny-vm-aws select none of the 120 variant(s)");
     }
 
     @Test
@@ -110,7 +110,7 @@ class SelectionCliTest {
         assertEquals(keys(run("state", "--only", "3.24", "--shard", "1/5", "--output", "json").out()),
                 keys(run("state", "--only", "3.24", "--shard", "auto", "--output", "json").out()));
 
-        CliRun empty = run("state", "--variant", "3.24-x86_64-uefi-tiny-aws", "--shard", "1/2", "--output", "json");
+        CliRun empty = run("state", "--variant", "3.24-x86_64-uefi-tiny-vm-aws", "--shard", "1/2", "--output", "json");
         assertEquals(Cli.OK, empty.code(), "a shard with nothing in it is not a mistake: " + empty.err());
         assertEquals(List.of(), keys(empty.out()));
         assertTrue(empty.err().contains("Shard 1/2: 0 of the 1 selected variant(s)"), empty.err());
@@ -141,7 +141,7 @@ class SelectionCliTest {
         assertEquals("ok", document.path("result").asText());
         assertEquals(2, document.path("variants").size());
         JsonNode variant = document.path("variants").get(0);
-        assertEquals("3.24-x86_64-bios-tiny-aws", variant.path("key").asText());
+        assertEquals("3.24-x86_64-bios-tiny-vm-aws", variant.path("key").asText());
         assertEquals("x86_64", variant.path("arch").asText());
         assertEquals("unknown", variant.path("remote").asText());
         assertEquals(List.of("build", "import", "publish"), List.of(variant.path("planned").get(0).asText(),
