@@ -47,6 +47,10 @@ public final class StoreView {
                     object.put(field, "*");
                 }
             }
+            // which commit built it is known where the checkout has git (the CI jobs), "unknown" in a copy
+            if (object.get("provenance") instanceof ObjectNode provenance && provenance.has("tool_commit")) {
+                provenance.put("tool_commit", "*");
+            }
             if (object.get("artifacts") instanceof ObjectNode artifacts) {
                 List<String> regions = new ArrayList<>();
                 artifacts.fieldNames().forEachRemaining(regions::add);

@@ -156,8 +156,9 @@ final class AwsLeftovers {
                     continue;
                 }
                 try {
-                    ec2.deleteSnapshot(b -> b.snapshotId(snapshot.snapshotId()));
-                    warn("snapshot " + snapshot.snapshotId() + " (" + snapshot.stateAsString() + ")", region);
+                    if (deleteSnapshot(ec2, snapshot.snapshotId())) {
+                        warn("snapshot " + snapshot.snapshotId() + " (" + snapshot.stateAsString() + ")", region);
+                    }
                 } catch (SdkException e) {
                     if (!AwsFailures.code(e).equals("InvalidSnapshot.InUse")) {
                         throw e;
@@ -168,6 +169,34 @@ final class AwsLeftovers {
             }
         } catch (SdkException e) {
             throw AwsFailures.of("looking for snapshots left by an earlier import", e, session);
+        }
+    }
+
+    /**
+     * Deletes a listed snapshot; false when EC2 says it does not exist. EC2 is eventually
+     * consistent both ways: a snapshot the killed run made moments ago may be unknown to the next
+     * few requests naming it (asked again, a second apart), and one the journal's sweep has just
+     * removed may still be listed (then it stays unknown: gone).
+     */
+    private static boolean deleteSnapshot(Ec2Client ec2, String snapshotId) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ec2.deleteSnapshot(b -> b.snapshotId(snapshotId));
+                return true;
+            } catch (SdkException e) {
+                if (!GONE.contains(AwsFailures.code(e))) {
+                    throw e;
+                }
+                if (attempt == 5) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
         }
     }
 
