@@ -143,7 +143,7 @@ class AwsKillIT {
         Path disk = disk(dir);
         LocalImages.write(dir, new LocalImages.Record(planned.getKey(), BUILD,
                 plan.path("image_name").asText(), plan.path("revision").asInt(), "qcow2", disk.getFileName().toString(),
-                Files.size(disk), "0".repeat(64), plan.path("input_hash").asText(), "2026-11-18T00:00:00Z"));
+                Files.size(disk), dev.cloudimages.support.Digests.sha256(disk), plan.path("input_hash").asText(), "2026-11-18T00:00:00Z"));
     }
 
     /** 32 MiB with data in its first 4 MiB (8 blocks), as qcow2. */
