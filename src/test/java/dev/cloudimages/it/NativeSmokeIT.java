@@ -240,6 +240,16 @@ class NativeSmokeIT {
             JsonNode images = ConfigsYaml.mapper().readTree(dir.resolve("work/release/images.json").toFile());
             assertTrue(images.toString().contains(aws.images("us-east-1").get(0).id()), images.toString());
             assertTrue(Files.readString(dir.resolve("work/release/index.html")).contains("<html"));
+
+            // an overlay template naming an unknown variable: one line with the file and line, exit 1
+            Files.createDirectories(dir.resolve("overlay/templates"));
+            Files.writeString(dir.resolve("overlay/templates/extra.txt.jinja"), "{{ project }}\n{{ nosuch.thing }}\n");
+            Run bad = run(dir, env, concat("release", select));
+            assertEquals(1, bad.code(), bad.all());
+            List<String> errors = bad.err().lines().filter(l -> l.contains(" ERROR ")).toList();
+            assertEquals(1, errors.size(), bad.err());
+            assertTrue(errors.get(0).contains("extra.txt.jinja:2"), errors.get(0));
+            assertFalse(bad.all().contains("\tat "), bad.all());
         }
         assertEquals(List.of(), BuilderVms.running(dir), "no QEMU left");
     }
