@@ -48,8 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * during a build. Each run is a separate process of the executable; the fakes run in this JVM.
  *
  * <p>Skipped, saying why on stderr, when there is no executable or it is older than the sources
- * (a stale one would test old code). {@code -Dsmoke.launcher=jar} runs the same steps against the
- * JVM package instead (to work on this test without a native build).
+ * (a stale one would test old code). {@code -Dsmoke.executable=FILE} runs another executable as is;
+ * {@code -Dsmoke.launcher=jar} runs the same steps against the JVM package instead (to work on this
+ * test without a native build).
  */
 class NativeSmokeIT {
 
@@ -78,6 +79,10 @@ class NativeSmokeIT {
         if ("jar".equals(System.getProperty("smoke.launcher"))) {
             return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                     root.resolve("target/quarkus-app/quarkus-run.jar").toString());
+        }
+        String given = System.getProperty("smoke.executable", "");
+        if (!given.isBlank()) {
+            return List.of(Path.of(given).toAbsolutePath().toString());
         }
         List<Path> runners;
         try (Stream<Path> files = Files.list(root.resolve("target"))) {
