@@ -30,6 +30,8 @@ public final class ImportJournal {
      * known (a bucket or object name, a client token, an image name), {@code region} where, and
      * {@code details} anything else the adapter needs to find it (ids once known, tags).
      */
+    /** Jackson writes and reads it by reflection; the native image must keep its accessors. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Entry(String kind, String name, String region, Map<String, String> details) {
         public Entry {
             details = Map.copyOf(details);
