@@ -28,8 +28,10 @@ public final class ImportJournal {
      * One thing the import makes: {@code kind} is the adapter's word ("bucket", "object",
      * "import-task", "snapshot", "image"), {@code name} what it can be found by before its id is
      * known (a bucket or object name, a client token, an image name), {@code region} where, and
-     * {@code details} anything else the adapter needs to find it (ids once known, tags).
+     * {@code details} anything else the adapter needs to find it (ids once known, tags). Jackson
+     * writes and reads it by reflection, so the native image keeps its accessors.
      */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Entry(String kind, String name, String region, Map<String, String> details) {
         public Entry {
             details = Map.copyOf(details);
