@@ -53,10 +53,19 @@ public interface ReleaseHooks {
      * when it is not published everywhere yet. Asked before the clouds' "latest" pointers move.
      */
     default java.util.Map<String, String> releasing(VariantPlan variant) {
-        return java.util.Map.of();
+        throw notStored(variant);
     }
 
     /** Marks the variant's image released (planned RELEASE, after a publish that succeeded everywhere). */
     default void release(VariantPlan variant) {
+        throw notStored(variant);
+    }
+
+    /**
+     * RELEASE is planned only for variants with a store, so hooks without one never see it; they
+     * fail rather than return nothing, which would skip the release without a word.
+     */
+    private static BuildException notStored(VariantPlan variant) {
+        return new BuildException("variant " + variant.key() + " has no storage_url, so it has no release");
     }
 }
