@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A release split over Kubernetes Jobs (README: "CI engines"). 'build plan --format k8s' writes
+# A release split over Kubernetes Jobs (docs/ci-engines.md). 'build plan --format k8s' writes
 # Indexed Jobs whose pods each run one shard of the variants of one architecture
 # (--shard $JOB_COMPLETION_INDEX/N), then Jobs for publishing and for the release's document.
 # Kubernetes does not order Jobs, so this applies them stage by stage and waits in between.

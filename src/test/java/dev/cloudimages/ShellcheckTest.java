@@ -20,7 +20,7 @@ class ShellcheckTest {
 
     @Test
     void shellScriptsPassShellcheck() throws IOException, InterruptedException {
-        assumeTrue(Tools.onPath("shellcheck"), "shellcheck is not installed (.ci/run installs it)");
+        assumeTrue(Tools.onPath("shellcheck"), "shellcheck is not installed (scripts/install-deps installs it)");
         Path root = Fixtures.projectRoot();
         List<String> command = new ArrayList<>(List.of("shellcheck", "--external-sources"));
         command.add(root.resolve("build").toString());

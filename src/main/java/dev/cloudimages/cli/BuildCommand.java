@@ -30,7 +30,7 @@ import java.util.List;
                         + " -> publish (upload and sign only for variants with a storage_url).",
                 "Options may come before or after the step."},
         footer = {"%n'build help STEP' or 'build STEP --help' shows a step's help;"
-                + " 'build completion' prints a bash/zsh completion script (see README, Usage)."},
+                + " 'build completion' prints a bash/zsh completion script (see docs/usage.md)."},
         subcommands = {ConfigsCommand.class, StateCommand.class, RollbackCommand.class, LocalCommand.class,
                 UploadCommand.class, ImportCommand.class, SignCommand.class, PublishCommand.class, ReleaseCommand.class,
                 PruneCommand.class, PlanCommand.class,

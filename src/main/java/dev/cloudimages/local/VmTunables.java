@@ -21,7 +21,7 @@ public record VmTunables(int memoryMib, int cpus, String accel, Duration accelPr
                          Map<String, Duration> bootTimeout, Map<String, Duration> buildTimeout,
                          Map<String, List<String>> extraArgs) {
 
-    /** The documented defaults (README, "VM tunables"). */
+    /** The documented defaults (docs/local-builds.md, "VM tunables"). */
     public static final String DEFAULTS = """
             memory = 1024          # MiB
             cpus   = 2

@@ -17,7 +17,7 @@ import java.util.function.Function;
 /**
  * The machine-readable document of a run ({@code --output json|yaml}), schema {@value #SCHEMA}:
  * what was selected and planned, what each variant's local, cloud and store state is, what this
- * run did (with ids per region) and what failed. The README's "Machine-readable output" is its
+ * run did (with ids per region) and what failed. docs/machine-readable-output.md is its
  * specification; a change that removes or renames a field is a new schema version.
  */
 public final class RunDocument {

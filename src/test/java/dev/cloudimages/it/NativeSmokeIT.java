@@ -40,8 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The native executable ({@code target/*-runner}, built by {@code -Pnative}; see README "Native
- * executable") run through every step as a user runs it: --help and --version, a bad config,
+ * The native executable ({@code target/*-runner}, built by {@code -Pnative}; see docs/native.md,
+ * "Native executable") run through every step as a user runs it: --help and --version, a bad config,
  * configs and state on the shipped configs, the offline demo's local build (real QEMU against the
  * test builder's mirror), import, publish and release against the fake AWS (S3 store), import and
  * publish against the fake OCI (oci:// store) and the fake GCP (gs:// store), and Ctrl-C (SIGINT)
@@ -113,8 +113,8 @@ class NativeSmokeIT {
                 }
             }
         }
-        String message = "NativeSmokeIT SKIPPED: " + why + "; build it with the command in README"
-                + " \"Native executable\", then: mvn verify -Dit.test=NativeSmokeIT";
+        String message = "NativeSmokeIT SKIPPED: " + why + "; build it with the command in docs/native.md,"
+                + " then: mvn verify -Dit.test=NativeSmokeIT";
         System.err.println("\n*** " + message + " ***\n");
         Assumptions.abort(message);
         return List.of();

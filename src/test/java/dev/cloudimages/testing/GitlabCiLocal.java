@@ -43,7 +43,7 @@ public final class GitlabCiLocal {
     public static Found find() throws IOException, InterruptedException {
         for (String tool : List.of("node", "git", "rsync")) {
             if (!Tools.onPath(tool)) {
-                return missing(tool + " is not installed (.ci/run installs it from Debian)");
+                return missing(tool + " is not installed (scripts/install-deps installs it)");
             }
         }
         String version = version();

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A page opened in headless Chromium, as a person's browser would run it (scripts included): the
  * DOM after load, and a screenshot kept as a test artifact. Without chromium on the PATH the test
- * is skipped, saying so on stderr (.ci/run installs it).
+ * is skipped, saying so on stderr (scripts/install-deps installs it).
  */
 public final class HeadlessChromium {
 

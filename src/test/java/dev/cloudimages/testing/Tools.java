@@ -3,7 +3,7 @@ package dev.cloudimages.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Host tools the tests need. .ci/run installs them; a missing one fails the test and says which. */
+/** Host tools the tests need. scripts/install-deps installs them; a missing one fails the test and says which. */
 public final class Tools {
 
     private Tools() {
@@ -21,8 +21,8 @@ public final class Tools {
     public static void require(String... tools) {
         for (String tool : tools) {
             if (!onPath(tool)) {
-                throw new AssertionError(tool + " is not installed; run .ci/run, or apt-get install the package"
-                        + " that provides it (see .ci/run)");
+                throw new AssertionError(tool + " is not installed; scripts/install-deps installs what the tests"
+                        + " need (scripts/install-deps --check lists what is missing)");
             }
         }
     }

@@ -47,7 +47,7 @@ final class AwsFailures {
         }
         if (DENIED.contains(code)) {
             return new BuildException("aws: access denied while " + doing + " (" + session.describe() + "): "
-                    + code + ": " + message(e) + "; check the IAM permissions the README lists for import and"
+                    + code + ": " + message(e) + "; check the IAM permissions docs/aws.md lists for import and"
                     + " publish, or " + session.loginHint(), e);
         }
         return new BuildException("aws: " + doing + " failed (" + session.describe() + "): "

@@ -33,7 +33,7 @@ final class GcpFailures {
         }
         if (status == 403) {
             return new BuildException("gcp: permission denied while " + doing + " (" + session.describe() + "): "
-                    + message + "; the README lists the roles import and publish need", e);
+                    + message + "; docs/gcp.md (Publish) lists the roles import and publish need", e);
         }
         return new BuildException("gcp: " + doing + " failed (" + session.describe() + "): " + message, e);
     }

@@ -30,7 +30,7 @@ final class OciFailures {
         }
         if (code.equals("NotAuthorizedOrNotFound") || status == 403) {
             return new BuildException("oci: access denied while " + doing + " (" + session.describe() + "): " + code
-                    + ": " + message + "; check that the compartment and bucket exist and the policies the README lists"
+                    + ": " + message + "; check that the compartment and bucket exist and the policies docs/oci.md lists"
                     + " for import and publish", cause);
         }
         if (code.equals("LimitExceeded") || code.equals("QuotaExceeded")) {

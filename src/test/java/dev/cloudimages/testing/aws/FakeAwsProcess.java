@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link FakeAwsMain} in a JVM of its own, as the README starts it: for tests whose CLI runs are
+ * {@link FakeAwsMain} in a JVM of its own, as docs/fakes.md starts it: for tests whose CLI runs are
  * separate processes (CI jobs) that only get the {@code export} lines it prints.
  */
 public final class FakeAwsProcess implements AutoCloseable {
