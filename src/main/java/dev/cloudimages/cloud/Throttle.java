@@ -41,13 +41,38 @@ public final class Throttle {
         }
     }
 
+    /** Where the gates read the time and wait: the system's, or a test's that sleeps by moving its clock. */
+    public interface Ticker {
+        Ticker SYSTEM = new Ticker() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleep(long nanos) throws InterruptedException {
+                Thread.sleep(Math.max(1, (nanos + 999_999) / 1_000_000));
+            }
+        };
+
+        long nanoTime();
+
+        void sleep(long nanos) throws InterruptedException;
+    }
+
     private static final Throttle SHARED = new Throttle(Backoff.DEFAULT);
 
     private volatile Backoff backoff;
+    private final Ticker ticker;
     private final Map<String, Gate> gates = new ConcurrentHashMap<>();
 
     public Throttle(Backoff backoff) {
+        this(backoff, Ticker.SYSTEM);
+    }
+
+    public Throttle(Backoff backoff, Ticker ticker) {
         this.backoff = backoff;
+        this.ticker = ticker;
     }
 
     /** The one the adapters share: every session of the process to a region waits at the same gate. */
@@ -72,8 +97,8 @@ public final class Throttle {
     public final class Gate {
 
         private final String name;
-        /** Until when (System.nanoTime) callers wait. */
-        private long closedUntil = System.nanoTime();
+        /** Until when (the ticker's nanoTime) callers wait. */
+        private long closedUntil = ticker.nanoTime();
         private long lastWait;
         private int level;
         private final AtomicLong throttledAnswers = new AtomicLong();
@@ -93,7 +118,7 @@ public final class Throttle {
             while (true) {
                 long left;
                 synchronized (this) {
-                    left = closedUntil - System.nanoTime();
+                    left = closedUntil - ticker.nanoTime();
                     if (left <= 0 && waited) {
                         // the waiting callers come back spread over a quarter of the wait, not all at once
                         left = ThreadLocalRandom.current().nextLong(lastWait / 4 + 1);
@@ -109,7 +134,7 @@ public final class Throttle {
                     }
                 }
                 try {
-                    Thread.sleep(Math.max(1, (left + 999_999) / 1_000_000));
+                    ticker.sleep(left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new dev.cloudimages.support.BuildException("interrupted");
@@ -129,7 +154,7 @@ public final class Throttle {
             throttledAnswers.incrementAndGet();
             Backoff current = backoff;
             synchronized (this) {
-                long now = System.nanoTime();
+                long now = ticker.nanoTime();
                 if (now < closedUntil) {
                     return;
                 }

@@ -14,33 +14,41 @@ class ThrottleTest {
 
     @Test
     void aThrottledAnswerMakesEveryCallerToTheRegionWaitAndNoOtherRegion() {
-        Throttle throttle = new Throttle(SMALL);
+        TestTicker time = new TestTicker();
+        Throttle throttle = new Throttle(SMALL, time);
         Throttle.Gate frankfurt = throttle.gate("oci", "eu-frankfurt-1");
-        assertTrue(millis(frankfurt::awaitClear) < 20, "an open gate does not wait");
+        assertEquals(0, time.waited(frankfurt::awaitClear), "an open gate does not wait");
         frankfurt.throttled();
-        long waited = millis(frankfurt::awaitClear);
-        assertTrue(waited >= 45 && waited <= 150, "half to all of the 100 ms base: " + waited);
-        assertTrue(millis(() -> throttle.gate("oci", "uk-london-1").awaitClear()) < 20, "another region goes on");
-        assertTrue(millis(() -> throttle.gate("gcp", "eu-frankfurt-1").awaitClear()) < 20, "another cloud goes on");
+        long waited = time.waited(frankfurt::awaitClear);
+        assertTrue(waited >= 50 && waited <= 125, "half to all of the 100 ms base, plus the spread: " + waited);
+        frankfurt.throttled();
+        assertEquals(0, time.waited(() -> throttle.gate("oci", "uk-london-1").awaitClear()), "another region goes on");
+        assertEquals(0, time.waited(() -> throttle.gate("gcp", "eu-frankfurt-1").awaitClear()), "another cloud goes on");
         assertTrue(throttle.gate("oci", "eu-frankfurt-1") == frankfurt, "one gate per cloud and region");
         assertEquals(1, frankfurt.waits());
     }
 
     @Test
     void theBackoffDoublesWhileTooShortUpToTheCapAndStartsOverOnceEnough() {
-        Throttle.Gate gate = new Throttle(SMALL).gate("gcp", "global");
+        TestTicker time = new TestTicker();
+        Throttle.Gate gate = new Throttle(SMALL, time).gate("gcp", "global");
         long[] waits = new long[5];
         for (int i = 0; i < waits.length; i++) {
             gate.throttled();
             gate.throttled(); // an answer to a request sent before the gate closed: no longer wait
-            waits[i] = millis(gate::awaitClear);
+            waits[i] = time.waited(gate::awaitClear);
         }
         // 50-100, 100-200, 200-400, then the 400 ms cap: 200-400 (each plus up to a quarter, the spread)
-        assertTrue(waits[0] <= 150 && waits[2] >= 190 && waits[3] >= 190 && waits[4] <= 560,
-                java.util.Arrays.toString(waits));
-        sleep(450); // longer than the last wait without throttling: that wait was enough
+        String all = java.util.Arrays.toString(waits);
+        assertTrue(waits[0] >= 50 && waits[0] <= 125, all);
+        assertTrue(waits[1] >= 100 && waits[1] <= 250, all);
+        for (int i = 2; i < waits.length; i++) {
+            assertTrue(waits[i] >= 200 && waits[i] <= 500, all);
+        }
+        time.advance(450); // longer than the last wait without throttling: that wait was enough
         gate.throttled();
-        assertTrue(millis(gate::awaitClear) <= 150, "back to the base");
+        long again = time.waited(gate::awaitClear);
+        assertTrue(again >= 50 && again <= 125, "back to the base: " + again);
         assertEquals(11, gate.throttledAnswers());
     }
 
@@ -69,17 +77,32 @@ class ThrottleTest {
         assertEquals(callers.length, gate.waits());
     }
 
-    private static long millis(Runnable action) {
-        long start = System.nanoTime();
-        action.run();
-        return (System.nanoTime() - start) / 1_000_000;
-    }
+    /**
+     * Time for one test thread that passes only when the gate sleeps: the waits are exact, whatever
+     * the load on the machine running the tests.
+     */
+    private static final class TestTicker implements Throttle.Ticker {
+        private long now = 1_000_000_000L;
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public void sleep(long nanos) {
+            now += Math.max(1, nanos);
+        }
+
+        void advance(long millis) {
+            now += millis * 1_000_000;
+        }
+
+        /** Milliseconds that passed while {@code action} ran. */
+        long waited(Runnable action) {
+            long start = now;
+            action.run();
+            return (now - start) / 1_000_000;
         }
     }
 }
