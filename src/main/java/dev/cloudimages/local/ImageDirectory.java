@@ -9,6 +9,7 @@ import dev.cloudimages.sbom.ImageSbom;
 import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildClock;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.ChecksumFiles;
 import dev.cloudimages.support.Digests;
 import dev.cloudimages.support.FileTrees;
 import dev.cloudimages.support.ToolIdentity;
@@ -68,9 +69,9 @@ final class ImageDirectory {
         convert(parts.target(), image, format, newDir, tools, clock);
         Map<String, String> digests = Digests.hexes(image, "SHA-256", "SHA-512");
         String sha256 = digests.get("SHA-256");
-        AtomicFiles.writeString(newDir.resolve(file + ".sha256"), sha256 + "  " + file + "\n");
-        // the reference's release file, as sha512sum writes it (and as upload stores it)
-        AtomicFiles.writeString(newDir.resolve(file + ".sha512"), digests.get("SHA-512") + "  " + file + "\n");
+        ChecksumFiles.write(image, "sha256", sha256);
+        // the reference's release file (upload stores it, and reads it rather than hash the image again)
+        ChecksumFiles.write(image, "sha512", digests.get("SHA-512"));
         Files.copy(parts.consoleLog(), newDir.resolve("build.log"));
 
         Map<String, Object> extra = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * One image's metadata in the artifact store ({@code <image name>.yaml}), the state every machine
@@ -66,48 +67,155 @@ public record ImageMetadata(Map<String, String> identity, int revision,
         return released != null;
     }
 
+    /** A revision nothing has happened to yet: who it is, and no image file, steps or regions. */
+    static ImageMetadata unrecorded(Map<String, String> identity, int revision, String variant, String buildName,
+                                    String inputHash) {
+        Draft draft = new Draft();
+        draft.identity = identity;
+        draft.revision = revision;
+        draft.variant = variant;
+        draft.buildName = buildName;
+        draft.inputHash = inputHash;
+        return draft.build();
+    }
+
+    /** With the image file an upload stores, when it was built, and what its image.yaml says of it. */
+    ImageMetadata withImageFile(String builtAt, String name, String fileFormat, long fileSize, String fileSha256,
+                                String fileSha512, Map<String, Object> sbomFiles, Map<String, Object> provenanceBlock) {
+        return with(d -> {
+            d.built = builtAt;
+            d.file = name;
+            d.format = fileFormat;
+            d.size = fileSize;
+            d.sha256 = fileSha256;
+            d.sha512 = fileSha512;
+            d.sbom = sbomFiles;
+            d.provenance = provenanceBlock;
+        });
+    }
+
     public ImageMetadata withUploaded(String when) {
-        return new ImageMetadata(identity, revision, built, when, imported, signed, published, released, when,
-                importId, importRegion, artifacts, variant, buildName, inputHash, file, format, size, sha256, sha512,
-                signature, signedBy, sbom, provenance);
+        return with(d -> {
+            d.uploaded = when;
+            d.updated = when;
+        });
     }
 
     public ImageMetadata withImported(String when, String id, String region) {
-        Map<String, String> regions = new TreeMap<>(artifacts);
-        regions.put(region, id);
-        return new ImageMetadata(identity, revision, built, uploaded, when, signed, published, released, when,
-                id, region, regions, variant, buildName, inputHash, file, format, size, sha256, sha512,
-                signature, signedBy, sbom, provenance);
+        return with(d -> {
+            d.imported = when;
+            d.updated = when;
+            d.importId = id;
+            d.importRegion = region;
+            d.artifacts.put(region, id);
+        });
     }
 
     public ImageMetadata withSigned(String when, String signatureName, String who) {
-        return new ImageMetadata(identity, revision, built, uploaded, imported, when, published, released, when,
-                importId, importRegion, artifacts, variant, buildName, inputHash, file, format, size, sha256, sha512,
-                signatureName, who, sbom, provenance);
+        return with(d -> {
+            d.signed = when;
+            d.updated = when;
+            d.signature = signatureName;
+            d.signedBy = who;
+        });
     }
 
     /** Published everywhere at {@code when}; or, with {@code when} null, only some regions so far (at {@code now}). */
     public ImageMetadata withPublished(String when, Map<String, String> regions, String now) {
-        Map<String, String> all = new TreeMap<>(artifacts);
-        all.putAll(regions);
-        return new ImageMetadata(identity, revision, built, uploaded, imported, signed, when, released, now,
-                importId, importRegion, all, variant, buildName, inputHash, file, format, size, sha256, sha512,
-                signature, signedBy, sbom, provenance);
+        return with(d -> {
+            d.published = when;
+            d.updated = now;
+            d.artifacts.putAll(regions);
+        });
     }
 
     public ImageMetadata withReleased(String when) {
-        return new ImageMetadata(identity, revision, built, uploaded, imported, signed, published, when, when,
-                importId, importRegion, artifacts, variant, buildName, inputHash, file, format, size, sha256, sha512,
-                signature, signedBy, sbom, provenance);
+        return with(d -> {
+            d.released = when;
+            d.updated = when;
+        });
     }
 
     /** The regions' images were deleted (prune) at {@code now}; the rest of the record stands. */
     public ImageMetadata withoutRegions(java.util.Set<String> regions, String now) {
-        Map<String, String> kept = new TreeMap<>(artifacts);
-        kept.keySet().removeAll(regions);
-        return new ImageMetadata(identity, revision, built, uploaded, imported, signed, published, released, now,
-                importId, importRegion, kept, variant, buildName, inputHash, file, format, size, sha256, sha512,
-                signature, signedBy, sbom, provenance);
+        return with(d -> {
+            d.updated = now;
+            d.artifacts.keySet().removeAll(regions);
+        });
+    }
+
+    /** A copy with what {@code change} sets on a draft of this one; this one stays as it is. */
+    private ImageMetadata with(Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return draft.build();
+    }
+
+    /**
+     * The components as fields, for a step to set the few it changes: the one place besides
+     * {@link #parse} that names all of them, so a new component is added here and there only.
+     */
+    private static final class Draft {
+        Map<String, String> identity = Map.of();
+        int revision;
+        String built;
+        String uploaded;
+        String imported;
+        String signed;
+        String published;
+        String released;
+        String updated;
+        String importId;
+        String importRegion;
+        Map<String, String> artifacts = new TreeMap<>();
+        String variant;
+        String buildName;
+        String inputHash;
+        String file;
+        String format;
+        long size;
+        String sha256;
+        String sha512;
+        String signature;
+        String signedBy;
+        Map<String, Object> sbom = Map.of();
+        Map<String, Object> provenance = Map.of();
+
+        Draft() {
+        }
+
+        Draft(ImageMetadata from) {
+            identity = from.identity;
+            revision = from.revision;
+            built = from.built;
+            uploaded = from.uploaded;
+            imported = from.imported;
+            signed = from.signed;
+            published = from.published;
+            released = from.released;
+            updated = from.updated;
+            importId = from.importId;
+            importRegion = from.importRegion;
+            artifacts = new TreeMap<>(from.artifacts);
+            variant = from.variant;
+            buildName = from.buildName;
+            inputHash = from.inputHash;
+            file = from.file;
+            format = from.format;
+            size = from.size;
+            sha256 = from.sha256;
+            sha512 = from.sha512;
+            signature = from.signature;
+            signedBy = from.signedBy;
+            sbom = from.sbom;
+            provenance = from.provenance;
+        }
+
+        ImageMetadata build() {
+            return new ImageMetadata(identity, revision, built, uploaded, imported, signed, published, released,
+                    updated, importId, importRegion, artifacts, variant, buildName, inputHash, file, format, size,
+                    sha256, sha512, signature, signedBy, sbom, provenance);
+        }
     }
 
     /** The YAML the store holds: the reference's keys first, then ours; absent times left out. */

@@ -12,7 +12,7 @@ import dev.cloudimages.plan.Step;
 import dev.cloudimages.plan.VariantPlan;
 import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildClock;
-import dev.cloudimages.support.Digests;
+import dev.cloudimages.support.ChecksumFiles;
 import dev.cloudimages.support.Log;
 
 import java.io.IOException;
@@ -90,26 +90,8 @@ public final class RunManifest {
         entry.put("name", "work/images/" + variant.cloud() + "/" + variant.buildName() + "/" + record.file());
         entry.put("size", record.size());
         entry.put("sha256", record.sha256());
-        entry.put("sha512", sha512(image, record.file()));
+        entry.put("sha512", ChecksumFiles.sha512(image));
         return Optional.of(entry);
-    }
-
-    /** The image's .sha512 sidecar; computed and written when missing (an image built before it was). */
-    private static String sha512(Path image, String name) {
-        Path sidecar = image.resolveSibling(name + ".sha512");
-        try {
-            if (Files.isRegularFile(sidecar)) {
-                String hex = Files.readString(sidecar).trim().split("\\s+")[0];
-                if (hex.matches("[0-9a-f]{128}")) {
-                    return hex;
-                }
-            }
-        } catch (IOException e) {
-            // computed below
-        }
-        String hex = Digests.hex(image, "SHA-512");
-        AtomicFiles.writeString(sidecar, hex + "  " + name + "\n");
-        return hex;
     }
 
     private static Map<String, String> artifacts(VariantPlan variant, Optional<RemoteImage> imported,

@@ -6,6 +6,7 @@ import dev.cloudimages.plan.VariantPlan;
 import dev.cloudimages.store.ArtifactStore;
 import dev.cloudimages.support.AtomicFiles;
 import dev.cloudimages.support.BuildException;
+import dev.cloudimages.support.ChecksumFiles;
 import dev.cloudimages.support.Digests;
 import dev.cloudimages.support.FileTrees;
 import dev.cloudimages.support.Log;
@@ -13,6 +14,7 @@ import dev.cloudimages.support.Log;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Moves image files between work/images and the store: up with a .sha512 sidecar (here and
@@ -27,12 +29,10 @@ final class StoredImageFiles {
         this.log = log;
     }
 
-    /** Uploads the local image and its .sha512; returns the sha512. */
+    /** Uploads the local image and its .sha512 (the build's, while it is current); returns the sha512. */
     String upload(VariantPlan variant, ArtifactStore store, Path imageDir, LocalImages.Record record, String object) {
         Path image = imageDir.resolve(record.file());
-        String sha512 = Digests.hex(image, "SHA-512");
-        String sidecar = sha512 + "  " + object + "\n";
-        AtomicFiles.writeString(imageDir.resolve(record.file() + ".sha512"), sha512 + "  " + record.file() + "\n");
+        String sha512 = ChecksumFiles.sha512(image);
         TransferProgress progress = TransferProgress.every5s(log, "[" + variant.key() + "] upload to " + store.url(),
                 record.size());
         long[] last = {0};
@@ -41,7 +41,8 @@ final class StoredImageFiles {
             last[0] = done;
         });
         progress.finish();
-        store.write(object + ".sha512", sidecar.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        store.write(object + ".sha512",
+                ChecksumFiles.line(sha512, object).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return sha512;
     }
 
@@ -70,8 +71,9 @@ final class StoredImageFiles {
             });
             progress.finish();
             long size = Files.size(staging.resolve(file));
-            String sha512 = Digests.hex(staging.resolve(file), "SHA-512");
-            String sha256 = Digests.sha256(staging.resolve(file));
+            Map<String, String> digests = Digests.hexes(staging.resolve(file), "SHA-512", "SHA-256");
+            String sha512 = digests.get("SHA-512");
+            String sha256 = digests.get("SHA-256");
             if (size != metadata.size() || !sha512.equals(metadata.sha512())
                     || metadata.sha256() != null && !sha256.equals(metadata.sha256())) {
                 throw new BuildException(store.url() + "/" + metadata.file()
@@ -79,8 +81,8 @@ final class StoredImageFiles {
                         + metadata.size() : "checksum") + "); it was not used: upload it again from the machine "
                         + "that built it, or run './build upload --revise'");
             }
-            AtomicFiles.writeString(staging.resolve(file + ".sha256"), sha256 + "  " + file + "\n");
-            AtomicFiles.writeString(staging.resolve(file + ".sha512"), sha512 + "  " + file + "\n");
+            ChecksumFiles.write(staging.resolve(file), "sha256", sha256);
+            ChecksumFiles.write(staging.resolve(file), "sha512", sha512);
             LocalImages.Record record = new LocalImages.Record(variant.key(), variant.buildName(),
                     variant.imageName(), variant.revision(), metadata.format(), file, size, sha256,
                     metadata.inputHash(), metadata.built() == null ? "unknown" : metadata.built());

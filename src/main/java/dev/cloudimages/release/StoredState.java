@@ -34,17 +34,18 @@ record StoredState(VariantPlan variant, ArtifactStore store) {
      * local image's image.yaml its SBOM files (names, sha256s) and provenance; nothing done yet.
      */
     ImageMetadata fresh(LocalImages.Record record, String objectName, String sha512, java.nio.file.Path imageDir) {
-        return new ImageMetadata(identity(), variant.revision(), record.built(), null, null, null, null, null, null,
-                null, null, Map.of(), variant.key(), variant.buildName(), variant.inputHash(), objectName,
-                record.format(), record.size(), record.sha256(), sha512, null, null,
-                LocalImages.block(imageDir, "sbom"), LocalImages.block(imageDir, "provenance"));
+        return unrecorded().withImageFile(record.built(), objectName, record.format(), record.size(), record.sha256(),
+                sha512, LocalImages.block(imageDir, "sbom"), LocalImages.block(imageDir, "provenance"));
     }
 
     /** The metadata as it stands, or a minimal one for an image that was never uploaded (imported before). */
     ImageMetadata current() {
-        return read().orElseGet(() -> new ImageMetadata(identity(), variant.revision(), null, null, null, null,
-                null, null, null, null, null, Map.of(), variant.key(), variant.buildName(), variant.inputHash(),
-                null, null, 0, null, null, null, null, Map.of(), Map.of()));
+        return read().orElseGet(this::unrecorded);
+    }
+
+    private ImageMetadata unrecorded() {
+        return ImageMetadata.unrecorded(identity(), variant.revision(), variant.key(), variant.buildName(),
+                variant.inputHash());
     }
 
     private Map<String, String> identity() {

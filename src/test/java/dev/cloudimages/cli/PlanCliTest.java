@@ -6,26 +6,19 @@ import dev.cloudimages.config.ResolvedVariant;
 import dev.cloudimages.plan.LocalImages;
 import dev.cloudimages.plan.PublishIntent;
 import dev.cloudimages.plan.ShipRecords;
+import dev.cloudimages.testing.CliProject;
 import dev.cloudimages.testing.CliRun;
-import dev.cloudimages.testing.Fixtures;
-import dev.cloudimages.testing.FixtureServer;
 import dev.cloudimages.testing.LockHolder;
-import dev.cloudimages.testing.ProjectCopy;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.cloudimages.testing.ReleasesServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,40 +30,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PlanCliTest {
 
     private static final String ONE = "3.24-x86_64-uefi-tiny-vm-aws";
-    private static FixtureServer server;
+
+    @RegisterExtension
+    static final ReleasesServer releases = new ReleasesServer();
 
     @TempDir
     Path project;
-    private final Map<String, String> env = new HashMap<>();
+    private CliProject cli;
     private String err;
     private String out;
 
-    @BeforeAll
-    static void startServer() throws IOException {
-        server = new FixtureServer().serve("/releases.json", Fixtures.releasesJson());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     @BeforeEach
     void setUp() {
-        ProjectCopy.into(project);
-        env.put("ALPINE_RELEASES_URL", server.url("/releases.json"));
-        env.put("SOURCE_DATE_EPOCH", "1795000000"); // 2026-11-18
-        // no AWS profile files of the machine's: the aws adapter finds no region and says so
-        env.put("AWS_CONFIG_FILE", project.resolve("no-aws-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", project.resolve("no-aws-credentials").toString());
-        env.put("OCI_CONFIG_FILE", project.resolve("no-oci-config").toString());
-        // no gcloud configuration of the machine's, and never the metadata server
-        env.put("CLOUDSDK_CONFIG", project.resolve("no-gcloud").toString());
-        env.put("NO_GCE_CHECK", "true");
+        cli = CliProject.copy(project, releases).dated().withoutMachineCloudSettings();
     }
 
     private int run(String... args) {
-        CliRun run = CliRun.run(env, project, false, args);
+        CliRun run = cli.run(args);
         out = run.out();
         err = run.err();
         return run.code();
@@ -224,7 +200,7 @@ class PlanCliTest {
     @Test
     void aStaleImageNamesTheInputsThatChanged() throws IOException {
         String[] only = {"--only", "3.24", "x86_64", "uefi", "tiny", "aws"};
-        env.put("ALPINE_MIRROR", "http://127.0.0.1:9/alpine");
+        cli.env().put("ALPINE_MIRROR", "http://127.0.0.1:9/alpine");
         assertEquals(Cli.OK, run("state", only[0], only[1], only[2], only[3], only[4], only[5]), err);
         JsonNode one = actionsYaml().get(ONE);
         Path dir = project.resolve("work/images/aws").resolve(one.get("build_name").asText());
@@ -238,7 +214,7 @@ class PlanCliTest {
         String yaml = Files.readString(dir.resolve(LocalImages.RECORD));
         assertTrue(yaml.contains("mirror: http://127.0.0.1:9/alpine") && yaml.contains("script setup-tiny:"), yaml);
 
-        env.remove("ALPINE_MIRROR"); // the first hour: a new shell without the export
+        cli.env().remove("ALPINE_MIRROR"); // the first hour: a new shell without the export
         Files.writeString(project.resolve("configs/alpine.conf"), "\nDefault.motd.extra = \"hello\"\n",
                 java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(project.resolve("scripts/setup-tiny"), "\n# changed\n",

@@ -3,23 +3,19 @@ package dev.cloudimages.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cloudimages.config.ConfigsYaml;
+import dev.cloudimages.testing.CliProject;
 import dev.cloudimages.testing.CliRun;
-import dev.cloudimages.testing.Fixtures;
-import dev.cloudimages.testing.FixtureServer;
-import dev.cloudimages.testing.ProjectCopy;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.cloudimages.testing.ReleasesServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,36 +25,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** --variant, --shard and --output on the shipped configs (72 variants), with no cloud to ask. */
 class SelectionCliTest {
 
-    private static FixtureServer server;
+    @RegisterExtension
+    static final ReleasesServer releases = new ReleasesServer();
 
     @TempDir
     Path project;
-    private final Map<String, String> env = new HashMap<>();
-
-    @BeforeAll
-    static void startServer() throws IOException {
-        server = new FixtureServer().serve("/releases.json", Fixtures.releasesJson());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    private CliProject cli;
 
     @BeforeEach
     void setUp() {
-        ProjectCopy.into(project);
-        env.put("ALPINE_RELEASES_URL", server.url("/releases.json"));
-        env.put("SOURCE_DATE_EPOCH", "1795000000");
-        env.put("AWS_CONFIG_FILE", project.resolve("no-aws-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", project.resolve("no-aws-credentials").toString());
-        env.put("OCI_CONFIG_FILE", project.resolve("no-oci-config").toString());
-        env.put("CLOUDSDK_CONFIG", project.resolve("no-gcloud").toString());
-        env.put("NO_GCE_CHECK", "true");
-    }
-
-    private CliRun run(String... args) {
-        return CliRun.run(env, project, false, args);
+        cli = CliProject.copy(project, releases).dated().withoutMachineCloudSettings();
     }
 
     private static List<String> keys(String json) throws IOException {
@@ -69,31 +45,31 @@ class SelectionCliTest {
 
     @Test
     void variantTakesExactKeysAndATypoIsOneLineNamingTheNearest() throws IOException {
-        CliRun two = run("state", "--variant", "3.24-x86_64-uefi-tiny-vm-aws", "3.23-aarch64-uefi-cloudinit-vm-gcp",
+        CliRun two = cli.run("state", "--variant", "3.24-x86_64-uefi-tiny-vm-aws", "3.23-aarch64-uefi-cloudinit-vm-gcp",
                 "--output", "json");
         assertEquals(Cli.OK, two.code(), two.err());
         assertEquals(List.of("3.23-aarch64-uefi-cloudinit-vm-gcp", "3.24-x86_64-uefi-tiny-vm-aws"), keys(two.out()),
                 "configs order");
 
-        CliRun typo = run("state", "--variant", "3.24-x86_64-uefi-tiny-vm-aw");
+        CliRun typo = cli.run("state", "--variant", "3.24-x86_64-uefi-tiny-vm-aw");
         CliRun.assertOneLineError(typo.code(), typo.err(), "--variant 3.24-x86_64-uefi-tiny-vm-aw is no variant",
                 "nearest: 3.24-x86_64-uefi-tiny-vm-aws ");
-        CliRun excluded = run("state", "--variant", "3.24-aarch64-bios-tiny-vm-aws");
+        CliRun excluded = cli.run("state", "--variant", "3.24-aarch64-bios-tiny-vm-aws");
         CliRun.assertOneLineError(excluded.code(), excluded.err(), "is not built: it excludes bios");
 
-        CliRun none = run("state", "--variant", "3.24-x86_64-uefi-tiny-vm-aws", "--skip", "aws");
+        CliRun none = cli.run("state", "--variant", "3.24-x86_64-uefi-tiny-vm-aws", "--skip", "aws");
         CliRun.assertOneLineError(none.code(), none.err(),
                 "--skip aws --variant 3.24-x86_64-uefi-tiny-vm-aws select none of the 120 variant(s)");
     }
 
     @Test
     void shardsPartitionTheSelectionAndAutoReadsGitlabsVariables() throws IOException {
-        List<String> all = keys(run("state", "--only", "3.24", "--output", "json").out());
+        List<String> all = keys(cli.run("state", "--only", "3.24", "--output", "json").out());
         assertTrue(all.size() > 5, all.toString());
         Set<String> seen = new HashSet<>();
         List<Integer> sizes = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            CliRun shard = run("state", "--only", "3.24", "--shard", i + "/5", "--output", "json");
+            CliRun shard = cli.run("state", "--only", "3.24", "--shard", i + "/5", "--output", "json");
             assertEquals(Cli.OK, shard.code(), shard.err());
             List<String> part = keys(shard.out());
             sizes.add(part.size());
@@ -105,12 +81,13 @@ class SelectionCliTest {
         assertTrue(java.util.Collections.max(sizes) - java.util.Collections.min(sizes) <= 1,
                 "round-robin: parts differ by one at most: " + sizes);
 
-        env.put("CI_NODE_INDEX", "2"); // GitLab counts from 1
-        env.put("CI_NODE_TOTAL", "5");
-        assertEquals(keys(run("state", "--only", "3.24", "--shard", "1/5", "--output", "json").out()),
-                keys(run("state", "--only", "3.24", "--shard", "auto", "--output", "json").out()));
+        cli.env().put("CI_NODE_INDEX", "2"); // GitLab counts from 1
+        cli.env().put("CI_NODE_TOTAL", "5");
+        assertEquals(keys(cli.run("state", "--only", "3.24", "--shard", "1/5", "--output", "json").out()),
+                keys(cli.run("state", "--only", "3.24", "--shard", "auto", "--output", "json").out()));
 
-        CliRun empty = run("state", "--variant", "3.24-x86_64-uefi-tiny-vm-aws", "--shard", "1/2", "--output", "json");
+        CliRun empty = cli.run("state", "--variant", "3.24-x86_64-uefi-tiny-vm-aws", "--shard", "1/2",
+                "--output", "json");
         assertEquals(Cli.OK, empty.code(), "a shard with nothing in it is not a mistake: " + empty.err());
         assertEquals(List.of(), keys(empty.out()));
         assertTrue(empty.err().contains("Shard 1/2: 0 of the 1 selected variant(s)"), empty.err());
@@ -119,21 +96,21 @@ class SelectionCliTest {
     @Test
     void badShardsAreUsageErrors() {
         for (String bad : List.of("2/2", "1", "a/b", "-1/2")) {
-            CliRun run = run("state", "--shard", bad);
+            CliRun run = cli.run("state", "--shard", bad);
             assertEquals(Cli.USAGE, run.code(), bad + ": " + run.err());
             assertTrue(run.err().contains("--shard"), run.err());
         }
-        CliRun auto = run("state", "--shard", "auto");
+        CliRun auto = cli.run("state", "--shard", "auto");
         assertEquals(Cli.USAGE, auto.code());
         assertTrue(auto.err().contains("CI_NODE_INDEX and CI_NODE_TOTAL"), auto.err());
-        CliRun output = run("state", "--output", "xml");
+        CliRun output = cli.run("state", "--output", "xml");
         assertEquals(Cli.USAGE, output.code());
         assertTrue(output.err().contains("--output takes json or yaml, got 'xml'"), output.err());
     }
 
     @Test
     void outputPutsTheDocumentAloneOnStdoutAndTheTableOnStderr() throws IOException {
-        CliRun yaml = run("state", "--only", "3.24", "x86_64", "bios", "aws", "--output", "yaml");
+        CliRun yaml = cli.run("state", "--only", "3.24", "x86_64", "bios", "aws", "--output", "yaml");
         assertEquals(Cli.OK, yaml.code(), yaml.err());
         JsonNode document = ConfigsYaml.mapper().readTree(yaml.out());
         assertEquals("build/v1", document.path("schema").asText());
@@ -150,7 +127,7 @@ class SelectionCliTest {
         assertTrue(yaml.err().contains("VARIANT "), "the table is on stderr: " + yaml.err());
 
         // a failed run still prints its document, with the error
-        CliRun failed = run("import", "--only", "3.24", "x86_64", "bios", "aws", "--output", "json");
+        CliRun failed = cli.run("import", "--only", "3.24", "x86_64", "bios", "aws", "--output", "json");
         assertEquals(Cli.FAILED, failed.code());
         JsonNode failure = new ObjectMapper().readTree(failed.out());
         assertEquals("failed", failure.path("result").asText());

@@ -3,24 +3,22 @@ package dev.cloudimages.faults;
 import dev.cloudimages.cli.Cli;
 import dev.cloudimages.config.ConfigsYaml;
 import dev.cloudimages.plan.LocalImages;
+import dev.cloudimages.testing.CliProject;
 import dev.cloudimages.testing.CliRun;
 import dev.cloudimages.testing.Fixtures;
-import dev.cloudimages.testing.FixtureServer;
 import dev.cloudimages.testing.ProjectCopy;
+import dev.cloudimages.testing.ReleasesServer;
 import dev.cloudimages.testing.Tools;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,33 +31,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BadInputTest {
 
-    private static FixtureServer server;
+    @RegisterExtension
+    static final ReleasesServer releases = new ReleasesServer();
 
     @TempDir
     Path project;
-    private final Map<String, String> env = new HashMap<>();
+    private CliProject cli;
     private String err;
     private String out;
 
-    @BeforeAll
-    static void startServer() throws IOException {
-        server = new FixtureServer().serve("/releases.json", Fixtures.releasesJson());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     @BeforeEach
     void setUp() {
-        ProjectCopy.into(project);
-        env.put("ALPINE_RELEASES_URL", server.url("/releases.json"));
-        env.put("SOURCE_DATE_EPOCH", "1795000000"); // 2026-11-18
+        cli = CliProject.copy(project, releases).dated();
     }
 
     private int run(String... args) {
-        CliRun run = CliRun.run(env, project, false, args);
+        CliRun run = cli.run(args);
         out = run.out();
         err = run.err();
         return run.code();
@@ -200,7 +187,7 @@ class BadInputTest {
         assertTrue(Files.exists(image), "an unknown tunable removes nothing");
         assertFalse(err.contains("removing local image"), err);
 
-        env.put("PATH", Files.createDirectories(project.resolve("empty-bin")).toString());
+        cli.env().put("PATH", Files.createDirectories(project.resolve("empty-bin")).toString());
         CliRun.assertOneLineError(run(concat(new String[] {"local", "--revise"}, one)), err,
                 "qemu-system-x86_64 not found on PATH");
         assertTrue(Files.exists(image), "a missing program removes nothing");
@@ -262,7 +249,7 @@ class BadInputTest {
     @Test
     void hostFreeSpaceIsCheckedBeforeAnyBuildStarts() {
         Tools.require("qemu-system-x86_64", "qemu-img", "mformat", "mcopy");
-        env.put("PATH", System.getenv("PATH"));
+        cli.env().put("PATH", System.getenv("PATH"));
         String config = custom("big", "include required(\"alpine.conf\")\nMandatory.size = 1000000G\n");
         CliRun.assertOneLineError(run("local", "--custom", config, "--only", "3.24", "x86_64", "bios", "tiny", "aws"), err,
                 "not enough free space for 1 build(s) at once in " + project.resolve("work")

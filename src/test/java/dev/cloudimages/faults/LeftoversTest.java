@@ -2,21 +2,18 @@ package dev.cloudimages.faults;
 
 import dev.cloudimages.cli.Cli;
 import dev.cloudimages.support.ChildProcesses;
+import dev.cloudimages.testing.CliProject;
 import dev.cloudimages.testing.CliRun;
 import dev.cloudimages.testing.Fixtures;
-import dev.cloudimages.testing.FixtureServer;
-import dev.cloudimages.testing.ProjectCopy;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.cloudimages.testing.ReleasesServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,31 +26,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LeftoversTest {
 
-    private static FixtureServer server;
+    @RegisterExtension
+    static final ReleasesServer releases = new ReleasesServer();
 
     @TempDir
     Path project;
-    private final Map<String, String> env = new HashMap<>();
+    private CliProject cli;
     private String err;
-
-    @BeforeAll
-    static void startServer() throws IOException {
-        server = new FixtureServer().serve("/releases.json", Fixtures.releasesJson());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void setUp() {
-        ProjectCopy.into(project);
-        env.put("ALPINE_RELEASES_URL", server.url("/releases.json"));
+        cli = CliProject.copy(project, releases);
     }
 
     private int run(String... args) {
-        CliRun run = CliRun.run(env, project, false, args);
+        CliRun run = cli.run(args);
         err = run.err();
         return run.code();
     }

@@ -78,4 +78,41 @@ class ImageMetadataTest {
         assertTrue(yaml.indexOf("signed_by:") < yaml.indexOf("sbom:") && yaml.indexOf("sbom:") < yaml.indexOf("provenance:"),
                 "after the fields of before: " + yaml);
     }
+
+    @Test
+    void eachStepSetsItsOwnFieldsAndUpdatedAndKeepsTheRest() {
+        Map<String, String> identity = Map.of("name", "alpine-r0");
+        Map<String, Object> sbom = Map.of("spdx", "image.spdx.json");
+        Map<String, Object> provenance = Map.of("tool", "build 0.1.0");
+        ImageMetadata uploaded = ImageMetadata.unrecorded(identity, 2, "v", "b", "sha256:in")
+                .withImageFile("T0", "f.qcow2", "qcow2", 7, "s256", "s512", sbom, provenance).withUploaded("T1");
+        assertEquals(new ImageMetadata(identity, 2, "T0", "T1", null, null, null, null, "T1", null, null, Map.of(),
+                "v", "b", "sha256:in", "f.qcow2", "qcow2", 7, "s256", "s512", null, null, sbom, provenance), uploaded);
+
+        ImageMetadata imported = uploaded.withImported("T2", "ami-1", "us-east-1");
+        assertEquals(new ImageMetadata(identity, 2, "T0", "T1", "T2", null, null, null, "T2", "ami-1", "us-east-1",
+                Map.of("us-east-1", "ami-1"), "v", "b", "sha256:in", "f.qcow2", "qcow2", 7, "s256", "s512", null, null,
+                sbom, provenance), imported);
+
+        ImageMetadata signed = imported.withSigned("T3", "f.qcow2.asc", "ABCD");
+        assertEquals(new ImageMetadata(identity, 2, "T0", "T1", "T2", "T3", null, null, "T3", "ami-1", "us-east-1",
+                Map.of("us-east-1", "ami-1"), "v", "b", "sha256:in", "f.qcow2", "qcow2", 7, "s256", "s512",
+                "f.qcow2.asc", "ABCD", sbom, provenance), signed);
+
+        ImageMetadata partly = signed.withPublished(null, Map.of("eu-west-1", "ami-2"), "T4");
+        assertEquals(new ImageMetadata(identity, 2, "T0", "T1", "T2", "T3", null, null, "T4", "ami-1", "us-east-1",
+                Map.of("us-east-1", "ami-1", "eu-west-1", "ami-2"), "v", "b", "sha256:in", "f.qcow2", "qcow2", 7,
+                "s256", "s512", "f.qcow2.asc", "ABCD", sbom, provenance), partly);
+
+        ImageMetadata released = partly.withPublished("T5", Map.of(), "T5").withReleased("T6");
+        assertEquals(new ImageMetadata(identity, 2, "T0", "T1", "T2", "T3", "T5", "T6", "T6", "ami-1", "us-east-1",
+                Map.of("us-east-1", "ami-1", "eu-west-1", "ami-2"), "v", "b", "sha256:in", "f.qcow2", "qcow2", 7,
+                "s256", "s512", "f.qcow2.asc", "ABCD", sbom, provenance), released);
+
+        ImageMetadata pruned = released.withoutRegions(java.util.Set.of("us-east-1"), "T7");
+        assertEquals(new ImageMetadata(identity, 2, "T0", "T1", "T2", "T3", "T5", "T6", "T7", "ami-1", "us-east-1",
+                Map.of("eu-west-1", "ami-2"), "v", "b", "sha256:in", "f.qcow2", "qcow2", 7, "s256", "s512",
+                "f.qcow2.asc", "ABCD", sbom, provenance), pruned);
+        assertEquals(Map.of("us-east-1", "ami-1", "eu-west-1", "ami-2"), released.artifacts(), "a step makes a copy");
+    }
 }

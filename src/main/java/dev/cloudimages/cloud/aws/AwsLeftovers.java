@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.ec2.model.ImportSnapshotTask;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -29,6 +30,8 @@ final class AwsLeftovers {
 
     private static final Set<String> GONE = Set.of("InvalidAMIID.NotFound", "InvalidSnapshot.NotFound",
             "NoSuchBucket", "NoSuchKey", "NoSuchUpload", "InvalidConversionTaskId.Malformed");
+    /** How long a listed snapshot EC2 does not know is asked for again before it is taken as gone. */
+    private static final Duration LISTED_SNAPSHOT_WAIT = Duration.ofSeconds(5);
 
     private final AwsSession session;
     private final Log log;
@@ -175,28 +178,21 @@ final class AwsLeftovers {
     /**
      * Deletes a listed snapshot; false when EC2 says it does not exist. EC2 is eventually
      * consistent both ways: a snapshot the killed run made moments ago may be unknown to the next
-     * few requests naming it (asked again, a second apart), and one the journal's sweep has just
-     * removed may still be listed (then it stays unknown: gone).
+     * few requests naming it, so it counts as made by this run and is asked again for a few
+     * seconds; one the journal's sweep has just removed may still be listed, and then it stays
+     * unknown: gone.
      */
-    private static boolean deleteSnapshot(Ec2Client ec2, String snapshotId) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                ec2.deleteSnapshot(b -> b.snapshotId(snapshotId));
-                return true;
-            } catch (SdkException e) {
-                if (!GONE.contains(AwsFailures.code(e))) {
-                    throw e;
-                }
-                if (attempt == 5) {
-                    return false;
-                }
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
+    private boolean deleteSnapshot(Ec2Client ec2, String snapshotId) {
+        session.made(snapshotId);
+        try {
+            new Eventually(session, LISTED_SNAPSHOT_WAIT).run(() -> ec2.deleteSnapshot(b -> b.snapshotId(snapshotId)),
+                    snapshotId);
+            return true;
+        } catch (SdkException e) {
+            if (!GONE.contains(AwsFailures.code(e))) {
+                throw e;
             }
+            return false;
         }
     }
 

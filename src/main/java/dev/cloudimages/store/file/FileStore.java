@@ -9,6 +9,7 @@ import dev.cloudimages.support.BuildException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
@@ -97,41 +98,23 @@ public final class FileStore implements ArtifactStore {
 
     @Override
     public void upload(Path file, String name, TransferListener listener) {
-        Path temp = temporary(name);
-        try {
-            try (InputStream in = Files.newInputStream(file);
-                 OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW)) {
+        put("upload", name, out -> {
+            try (InputStream in = Files.newInputStream(file)) {
                 copy(in, out, Files.size(file), listener);
             }
-            sync(temp);
-            AtomicFiles.moveIntoPlace(temp, path(name));
-        } catch (IOException e) {
-            throw failure("upload", name, e);
-        } finally {
-            AtomicFiles.deleteQuietly(temp);
-        }
+        });
     }
 
     @Override
     public void write(String name, byte[] content) {
-        Path temp = temporary(name);
-        try {
-            Files.write(temp, content, StandardOpenOption.CREATE_NEW);
-            sync(temp);
-            AtomicFiles.moveIntoPlace(temp, path(name));
-        } catch (IOException e) {
-            throw failure("write", name, e);
-        } finally {
-            AtomicFiles.deleteQuietly(temp);
-        }
+        put("write", name, out -> out.write(content));
     }
 
     @Override
     public boolean createIfAbsent(String name, byte[] content) {
         Path temp = temporary(name);
         try {
-            Files.write(temp, content, StandardOpenOption.CREATE_NEW);
-            sync(temp);
+            writeSynced(temp, out -> out.write(content));
             Files.createLink(path(name), temp);
             return true;
         } catch (FileAlreadyExistsException e) {
@@ -213,9 +196,29 @@ public final class FileStore implements ArtifactStore {
         }
     }
 
-    /** What lands under a final name is on disk before the rename makes it visible. */
-    private static void sync(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+    /** What goes into a temporary file before it gets its final name. */
+    @FunctionalInterface
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Puts {@code content} under {@code name}: whole and on disk under a temporary name, then renamed into place. */
+    private void put(String verb, String name, Content content) {
+        Path temp = temporary(name);
+        try {
+            writeSynced(temp, content);
+            AtomicFiles.moveIntoPlace(temp, path(name));
+        } catch (IOException e) {
+            throw failure(verb, name, e);
+        } finally {
+            AtomicFiles.deleteQuietly(temp);
+        }
+    }
+
+    /** Writes a new temporary file and syncs it: what lands under a final name is on disk before it is visible. */
+    private static void writeSynced(Path temp, Content content) throws IOException {
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            content.writeTo(Channels.newOutputStream(channel));
             channel.force(true);
         }
     }

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.ebs.EbsClient;
+import software.amazon.awssdk.services.ebs.model.Tag;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -153,6 +155,36 @@ class AwsFaultTest {
                 .remove(ImportJournal.inMemory());
         assertTrue(fixture.log().contains("keeping snapshot " + snapshot), fixture.log());
         assertEquals(snapshot, single(fixture.aws.snapshots(REGION)).id());
+    }
+
+    @Test
+    void aTaggedSnapshotEc2DoesNotKnowYetIsAskedAgainAndRemoved() throws Exception {
+        fixture(FakeAwsSettings.defaults()); // the next EC2 request naming a new snapshot answers NotFound
+        String snapshot = killedRunsSnapshot();
+        new AwsLeftovers(AwsSession.open(fixture.env), fixture.log, AwsFixture.identity(0, "uefi", "x86_64"))
+                .remove(ImportJournal.inMemory());
+        assertTrue(fixture.log().contains("removing snapshot " + snapshot), fixture.log());
+        assertEquals(List.of(), fixture.aws.snapshots(REGION));
+    }
+
+    @Test
+    void aTaggedSnapshotEc2NeverKnowsIsTakenAsGone() throws Exception {
+        fixture(FakeAwsSettings.defaults().withLag(new FakeAwsSettings.Lag(Duration.ofMillis(300), 1000,
+                Duration.ofSeconds(30))));
+        String snapshot = killedRunsSnapshot();
+        new AwsLeftovers(AwsSession.open(fixture.env), fixture.log, AwsFixture.identity(0, "uefi", "x86_64"))
+                .remove(ImportJournal.inMemory());
+        assertFalse(fixture.log().contains("removing snapshot " + snapshot), fixture.log());
+    }
+
+    /** A snapshot with the build's tags, as an upload killed before the journal knew its id leaves it. */
+    private String killedRunsSnapshot() {
+        Map<String, String> tags = AwsFixture.identity(0, "uefi", "x86_64").tags();
+        try (EbsClient ebs = FakeAwsClients.ebs(fixture.aws, REGION)) {
+            return ebs.startSnapshot(b -> b.volumeSize(1L).tags(tags.entrySet().stream()
+                    .map(tag -> Tag.builder().key(tag.getKey()).value(tag.getValue()).build()).toList()))
+                    .snapshotId();
+        }
     }
 
     @Test
