@@ -65,8 +65,8 @@ final class AwsSession {
         this.profile = profile;
         this.region = region;
         this.credentials = credentials;
-        this.http = UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(READ_TIMEOUT)
-                .build();
+        this.http = new RetryableHttpClient(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT)
+                .socketTimeout(READ_TIMEOUT).build());
     }
 
     /**
