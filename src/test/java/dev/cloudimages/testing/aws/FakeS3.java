@@ -97,8 +97,18 @@ final class FakeS3 implements AutoCloseable {
         return store.list().buckets().stream().map(Bucket::name).toList();
     }
 
+    /** Every key of the bucket, sorted (all pages: the page size may be made small). */
     List<String> keys(String bucket) {
-        return store.list(bucket).contents().stream().map(S3Object::key).sorted().toList();
+        List<String> keys = new java.util.ArrayList<>();
+        String token = null;
+        do {
+            String from = token;
+            ListObjectsV2Response page = store.list(ListObjectsV2Request.builder().bucket(bucket).continuationToken(from)
+                    .build());
+            page.contents().stream().map(S3Object::key).forEach(keys::add);
+            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (token != null);
+        return keys.stream().sorted().toList();
     }
 
     /** The keys of the bucket's multipart uploads neither completed nor aborted, sorted. */
