@@ -185,8 +185,8 @@ class ArtifactStoreContractTest {
         Files.delete(small);
         assertEquals(List.of(), fakes.openUploadNames(scheme));
         assertEquals(0, fakes.openUploads(scheme));
-        assertEquals(List.of("alpine.qcow2", "alpine.qcow2.k3x9q2", "alpine.qcow2.sha512", "alpine.yaml", "other.qcow2"),
-                fakes.rawNames(store), "nothing hidden is left");
+        assertEquals(List.of("alpine.qcow2", "alpine.qcow2.k3x9q2", "alpine.qcow2.sha512", "alpine.yaml",
+                "other.qcow2"), fakes.rawNames(store), "nothing hidden is left");
     }
 
     @ParameterizedTest

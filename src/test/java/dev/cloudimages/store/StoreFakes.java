@@ -167,7 +167,8 @@ final class StoreFakes implements AutoCloseable {
             case "s3" -> AwsStoreAccess.open(env("s3")).s3().putObject(b -> b.bucket(url.authority())
                     .key(keyPrefix(store) + rawName), RequestBody.fromBytes(content));
             case "oci" -> ociClient().putObject(PutObjectRequest.builder().namespaceName(url.authority())
-                    .bucketName(FakeOci.BUCKET).objectName(keyPrefix(store) + rawName).contentLength((long) content.length)
+                    .bucketName(FakeOci.BUCKET).objectName(keyPrefix(store) + rawName)
+                    .contentLength((long) content.length)
                     .putObjectBody(new ByteArrayInputStream(content)).build());
             default -> throw new IllegalArgumentException("no raw objects planted on " + url.scheme());
         }

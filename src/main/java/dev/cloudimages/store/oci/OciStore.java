@@ -241,8 +241,8 @@ public final class OciStore implements ArtifactStore {
                         .bucketName(bucket).prefix(temporaries).start(from).fields("name").build()).getListObjects();
                 for (ObjectSummary object : page.getObjects()) {
                     if (leftover(name, base, object.getName())) {
-                        removed += removes(() -> client.deleteObject(DeleteObjectRequest.builder()
-                                .namespaceName(namespace).bucketName(bucket).objectName(object.getName()).build())) ? 1 : 0;
+                        removed += removes(() -> client.deleteObject(DeleteObjectRequest.builder().namespaceName(
+                                namespace).bucketName(bucket).objectName(object.getName()).build())) ? 1 : 0;
                     }
                 }
                 start = page.getNextStartWith();
@@ -254,7 +254,7 @@ public final class OciStore implements ArtifactStore {
         return removed;
     }
 
-    /** Whether {@code object} is a temporary of an upload of {@code name} here (the service's prefix match checked too). */
+    /** Whether {@code object} is a temporary of an upload of {@code name} here (the service's prefix checked too). */
     private static boolean leftover(String name, String base, String object) {
         return object.startsWith(base) && ObjectNames.isTemporaryOf(name, object.substring(base.length()));
     }

@@ -235,7 +235,7 @@ public final class S3Store implements ArtifactStore {
         return removed;
     }
 
-    /** Whether {@code key} is a temporary of an upload of {@code name} here (the service's prefix match checked too). */
+    /** Whether {@code key} is a temporary of an upload of {@code name} here (the service's prefix checked too). */
     private static boolean leftover(String name, String base, String key) {
         return key.startsWith(base) && ObjectNames.isTemporaryOf(name, key.substring(base.length()));
     }

@@ -103,8 +103,8 @@ final class FakeS3 implements AutoCloseable {
         String token = null;
         do {
             String from = token;
-            ListObjectsV2Response page = store.list(ListObjectsV2Request.builder().bucket(bucket).continuationToken(from)
-                    .build());
+            ListObjectsV2Response page = store.list(ListObjectsV2Request.builder().bucket(bucket)
+                    .continuationToken(from).build());
             page.contents().stream().map(S3Object::key).forEach(keys::add);
             token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
         } while (token != null);

@@ -158,7 +158,8 @@ final class FakeObjectStorage {
         FakeOci.Upload upload = oci.uploads.get(uploadId);
         if (upload == null || !upload.bucketKey().equals(bucketKey) || !upload.object().equals(name)) {
             reply(exchange, 404, error("NoSuchUpload", "The upload ID '" + uploadId + "' for object '" + name
-                    + "' does not exist in bucket '" + FakeOci.BUCKET + "' with namespace '" + FakeOci.NAMESPACE + "'"));
+                    + "' does not exist in bucket '" + FakeOci.BUCKET + "' with namespace '" + FakeOci.NAMESPACE
+                    + "'"));
             return null;
         }
         return upload;
@@ -187,7 +188,8 @@ final class FakeObjectStorage {
                 after = "";
             }
             if (!after.contains("\n")) {
-                reply(exchange, 400, error("InvalidParameter", "the page token '" + query.get("page") + "' is not valid"));
+                reply(exchange, 400, error("InvalidParameter", "the page token '" + query.get("page")
+                        + "' is not valid"));
                 return;
             }
         }
