@@ -36,11 +36,15 @@ final class StoredImageFiles {
         TransferProgress progress = TransferProgress.every5s(log, "[" + variant.key() + "] upload to " + store.url(),
                 record.size());
         long[] last = {0};
-        store.upload(image, object, (done, total) -> {
+        int leftovers = store.upload(image, object, (done, total) -> {
             progress.add(done - last[0]);
             last[0] = done;
         });
         progress.finish();
+        if (leftovers > 0) {
+            log.info("[%s] removed %d leftover temporary upload%s of %s from an earlier run (in %s)", variant.key(),
+                    leftovers, leftovers == 1 ? "" : "s", object, store.url());
+        }
         store.write(object + ".sha512",
                 ChecksumFiles.line(sha512, object).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return sha512;

@@ -14,7 +14,8 @@ import java.util.Optional;
  * (uploads go to a temporary name, then the final name is published in one step; on gs:// the
  * resumable upload itself is that step, as Cloud Storage shows an object only when it is whole), and
  * {@link #createIfAbsent} is a real conditional write of the store, so two machines racing for
- * one name cannot both win.
+ * one name cannot both win. What a killed upload leaves under its temporary name is removed by the
+ * next upload of the same name ({@link #sweepTemporaries}).
  */
 public interface ArtifactStore {
 
@@ -33,8 +34,35 @@ public interface ArtifactStore {
     /** Copies an object to {@code target} (the caller downloads to a temporary name and checks it). */
     void download(String name, Path target, TransferListener listener);
 
-    /** Stores a file under {@code name}: never visible there until whole. */
-    void upload(Path file, String name, TransferListener listener);
+    /**
+     * Stores a file under {@code name}: never visible there until whole. First it removes what
+     * earlier uploads of the name left behind when they were killed ({@link #sweepTemporaries}), so
+     * a kill -9 mid-upload leaves nothing once the upload has run again; returns how many such
+     * leftovers it removed. The one place a scheme's upload is started from.
+     */
+    default int upload(Path file, String name, TransferListener listener) {
+        int removed = sweepTemporaries(name);
+        transfer(file, name, listener);
+        return removed;
+    }
+
+    /** The transfer of {@link #upload}, by way of a temporary name; callers use {@code upload}, which sweeps first. */
+    void transfer(Path file, String name, TransferListener listener);
+
+    /**
+     * Removes the leftovers of earlier uploads of {@code name} that never finished (a kill -9, a
+     * machine gone mid-upload): temporary objects {@code .<name>.<random>.part} and, where the
+     * service has them, multipart uploads never completed nor aborted, which no listing shows and
+     * which are billed like objects; returns how many it removed. Temporaries of other names and
+     * every final object are left alone.
+     *
+     * <p>Safe to call before an upload because no other upload of {@code name} can be in flight:
+     * images are uploaded only under their build's lease (release.Leases takes a {@link Lease} on
+     * every build a run changes, before anything is made), so whatever temporary of the name is
+     * there belongs to a run that is gone, or whose lease expired and was taken over (such a run,
+     * should it still be uploading, fails here, as it has to stop anyway: it lost the lease).
+     */
+    int sweepTemporaries(String name);
 
     /** Stores small content under {@code name}, replacing what is there; never half-visible. */
     void write(String name, byte[] content);

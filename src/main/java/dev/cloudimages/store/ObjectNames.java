@@ -30,6 +30,20 @@ public final class ObjectNames {
         return name.startsWith(".") && name.endsWith(".part");
     }
 
+    /** What every temporary name of {@code name} starts with: what a sweep lists. */
+    public static String temporaryPrefix(String name) {
+        return "." + check(name) + ".";
+    }
+
+    /**
+     * Whether {@code candidate} is a temporary name of an upload of {@code name} exactly: the random
+     * part has no dot, so {@code .a.sha512.x1y2.part} (of {@code a.sha512}) is not one of {@code a}.
+     */
+    public static boolean isTemporaryOf(String name, String candidate) {
+        String prefix = temporaryPrefix(name);
+        return candidate.startsWith(prefix) && candidate.substring(prefix.length()).matches("[0-9a-z]+\\.part");
+    }
+
     /** {@code prefix/name}, or the name alone at a bucket's root. */
     public static String under(String prefix, String name) {
         return prefix.isEmpty() ? check(name) : prefix + "/" + check(name);

@@ -1,8 +1,10 @@
 package dev.cloudimages.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.oracle.bmc.objectstorage.requests.PutObjectRequest;
 import dev.cloudimages.cli.Cli;
 import dev.cloudimages.cloud.aws.AwsStoreAccess;
+import dev.cloudimages.cloud.oci.OciStoreAccess;
 import dev.cloudimages.config.ConfigsYaml;
 import dev.cloudimages.store.ArtifactStore;
 import dev.cloudimages.store.ArtifactStores;
@@ -20,7 +22,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -35,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The two-machine release of {@link StoreReleaseTest} with the store in object storage: s3://
  * on the fake S3, gs:// on the fake Cloud Storage, oci:// on the fake Object Storage, each through
- * its cloud's SDK. Machine A builds and uploads; machine B (no work/) is stopped by a held lease
+ * its cloud's SDK. Machine A builds and uploads (removing, on s3 and oci, the temporary object an
+ * upload killed earlier left, and saying so); machine B (no work/) is stopped by a held lease
  * (exit 75, nothing done), then publishes from the store's copy; A's state shows B's work.
  */
 class ObjectStoreReleaseTest {
@@ -100,9 +105,15 @@ class ObjectStoreReleaseTest {
         Path b = temp.resolve("b");
         ArtifactStore store = ArtifactStores.shipped(cloudEnv).open(StoreUrl.parse(url + "/v3.24/aws/x86_64", "test"));
 
+        String image = BUILD + "-r0.qcow2";
+        // what a machine killed mid-upload left: the image's temporary object (gs:// uploads use none)
+        String leftover = "releases/v3.24/aws/x86_64/." + image + ".k3x9q2.part";
+        plantLeftover(scheme, cloudEnv, leftover);
         CliRun upload = OverlayRuns.run(envs.get(a), a, "aws", "upload");
         assertEquals(Cli.OK, upload.code(), upload.err());
-        String image = BUILD + "-r0.qcow2";
+        assertEquals(!scheme.equals("gs"), upload.err().contains("removed 1 leftover temporary upload of " + image
+                + " from an earlier run (in " + url + "/v3.24/aws/x86_64)"), upload.err());
+        assertFalse(rawNames(scheme).contains(leftover), "the leftover is gone: " + rawNames(scheme));
         assertEquals(List.of(BUILD + "-r0.qcow2", image + ".sha512", BUILD + "-r0.yaml"),
                 List.of(store.list(BUILD + "-r0.q").get(0), store.list(image + ".")
                         .get(0), store.list(BUILD + "-r0.y").get(0)));
@@ -131,5 +142,26 @@ class ObjectStoreReleaseTest {
         assertEquals(Cli.OK, state.code(), state.err());
         JsonNode plan = ConfigsYaml.mapper().readTree(a.resolve("work/actions.yaml").toFile()).get(VARIANT);
         assertEquals(metadata.get("import_id").asText(), plan.at("/stored/import_id").asText(), plan.toString());
+    }
+
+    private void plantLeftover(String scheme, Map<String, String> cloudEnv, String key) {
+        byte[] half = new byte[4096];
+        switch (scheme) {
+            case "s3" -> AwsStoreAccess.open(aws.env()).s3().putObject(b -> b.bucket(S3_BUCKET).key(key),
+                    RequestBody.fromBytes(half));
+            case "oci" -> OciStoreAccess.open(cloudEnv).objectStorage().putObject(PutObjectRequest.builder()
+                    .namespaceName(FakeOci.NAMESPACE).bucketName(FakeOci.BUCKET).objectName(key)
+                    .contentLength((long) half.length).putObjectBody(new ByteArrayInputStream(half)).build());
+            default -> {
+            }
+        }
+    }
+
+    private List<String> rawNames(String scheme) {
+        return switch (scheme) {
+            case "s3" -> aws.objects(S3_BUCKET);
+            case "oci" -> List.copyOf(oci.objects("eu-frankfurt-1").keySet());
+            default -> gcp.objects();
+        };
     }
 }

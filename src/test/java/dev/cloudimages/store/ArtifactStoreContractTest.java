@@ -126,6 +126,69 @@ class ArtifactStoreContractTest {
         assertEquals(0, fakes.openUploads(scheme), "no upload is left open");
     }
 
+    /**
+     * What a killed upload left (its temporary object; on s3 and oci its multipart uploads, which no
+     * listing shows) is gone after the next upload of the same name, which says how much it removed;
+     * temporaries of other names (longer ones among them) and every final object stay. gs:// uploads
+     * use no temporary name and leave nothing to remove.
+     */
+    @ParameterizedTest
+    @FieldSource("SCHEMES")
+    void theNextUploadOfANameRemovesWhatAKilledOneLeft(String scheme) throws Exception {
+        ArtifactStore store = fakes.open(scheme);
+        boolean temporaries = !scheme.equals("gs");
+        boolean multipart = scheme.equals("s3") || scheme.equals("oci");
+        store.write("alpine.qcow2.sha512", bytes("sum"));
+        store.write("alpine.yaml", bytes("name: alpine\n"));
+        String mine = ".alpine.qcow2.k3x9q2.part";
+        // of alpine.qcow2.sha512, other.qcow2 and alpine.qcow2.k3x9q2: names that start like alpine.qcow2's
+        List<String> others = List.of(".alpine.qcow2.sha512.k3x9q2.part", ".other.qcow2.k3x9q2.part",
+                ".alpine.qcow2.k3x9q2.z7.part");
+        if (temporaries) {
+            fakes.plantObject(store, mine, bytes("half an image"));
+            others.forEach(name -> fakes.plantObject(store, name, bytes("another upload's")));
+        }
+        if (multipart) {
+            fakes.plantUpload(store, ".alpine.qcow2.m1n2.part");
+            fakes.plantUpload(store, ".other.qcow2.m1n2.part");
+            fakes.plantUpload(store, ".other.qcow2.p3q4.part");
+        }
+        if (scheme.equals("s3")) {
+            fakes.plantUpload(store, "alpine.qcow2"); // killed during UploadPartCopy: under the final key itself
+        }
+        assertEquals(List.of("alpine.qcow2.sha512", "alpine.yaml"), store.list(""), "leftovers are never listed");
+
+        int expected = (temporaries ? 1 : 0) + (multipart ? 1 : 0) + (scheme.equals("s3") ? 1 : 0);
+        assertEquals(expected, store.upload(image, "alpine.qcow2", ArtifactStore.TransferListener.NONE));
+        assertEquals(IMAGE_SIZE, store.stat("alpine.qcow2").orElseThrow().size());
+        assertEquals(List.of("alpine.qcow2", "alpine.qcow2.sha512", "alpine.yaml"), store.list(""));
+        assertEquals("name: alpine\n", text(store.read("alpine.yaml").orElseThrow()));
+        assertEquals("sum", text(store.read("alpine.qcow2.sha512").orElseThrow()));
+        List<String> raw = fakes.rawNames(store);
+        assertFalse(raw.contains(mine), raw.toString());
+        if (temporaries) {
+            assertTrue(raw.containsAll(others), "temporaries of other names stay: " + raw);
+        }
+        String base = StoreFakes.keyPrefix(store);
+        assertEquals(multipart ? List.of(base + ".other.qcow2.m1n2.part", base + ".other.qcow2.p3q4.part") : List.of(),
+                fakes.openUploadNames(scheme), "the uploads of other names stay open");
+
+        // the other names' leftovers go with their own next uploads
+        Path small = fakes.dir.resolve(scheme + "-small");
+        Files.write(small, bytes("small"));
+        assertEquals((temporaries ? 1 : 0) + (multipart ? 2 : 0), store.upload(small, "other.qcow2",
+                ArtifactStore.TransferListener.NONE));
+        for (String name : List.of("alpine.qcow2.sha512", "alpine.qcow2.k3x9q2")) {
+            assertEquals(temporaries ? 1 : 0, store.upload(small, name, ArtifactStore.TransferListener.NONE), name);
+        }
+        assertEquals(0, store.upload(small, "alpine.qcow2", ArtifactStore.TransferListener.NONE), "nothing is left");
+        Files.delete(small);
+        assertEquals(List.of(), fakes.openUploadNames(scheme));
+        assertEquals(0, fakes.openUploads(scheme));
+        assertEquals(List.of("alpine.qcow2", "alpine.qcow2.k3x9q2", "alpine.qcow2.sha512", "alpine.yaml",
+                "other.qcow2"), fakes.rawNames(store), "nothing hidden is left");
+    }
+
     @ParameterizedTest
     @FieldSource("SCHEMES")
     void exactlyOneOfTwoMachinesCreatesAName(String scheme) throws Exception {

@@ -41,6 +41,8 @@ class StoreErrorsTest {
         assertOneLine(s3 + ": the bucket 'no-such-bucket' does not exist (profile 'default' in us-east-1); create it,"
                 + " or fix storage_url", () -> open(s3, fakes.env("s3")).stat("a.yaml"));
         assertOneLine(s3 + ": the bucket 'no-such-bucket' does not exist", () -> open(s3, fakes.env("s3")).list(""));
+        assertOneLine(s3 + ": the bucket 'no-such-bucket' does not exist", () -> open(s3, fakes.env("s3"))
+                .upload(file(), "a.qcow2", ArtifactStore.TransferListener.NONE));
 
         String gs = "gs://no-such-bucket/releases";
         assertOneLine(gs + ": the bucket 'no-such-bucket' does not exist", () -> open(gs, fakes.env("gs")).stat("a"));
@@ -52,6 +54,8 @@ class StoreErrorsTest {
                 + " eu-frankfurt-1); create it, or fix storage_url or the region", () -> open(oci, fakes.env("oci")).stat("a"));
         assertOneLine(oci + ": the bucket 'no-such-bucket' does not exist", () -> open(oci, fakes.env("oci")).read("a"));
         assertOneLine(oci + ": the bucket 'no-such-bucket' does not exist", () -> open(oci, fakes.env("oci")).list(""));
+        assertOneLine(oci + ": the bucket 'no-such-bucket' does not exist", () -> open(oci, fakes.env("oci"))
+                .upload(file(), "a.qcow2", ArtifactStore.TransferListener.NONE));
         assertOneLine("oci://" + FakeOci.NAMESPACE + " names no bucket; write it like oci://namespace/bucket/prefix",
                 () -> open("oci://" + FakeOci.NAMESPACE, fakes.env("oci")));
     }
@@ -63,6 +67,12 @@ class StoreErrorsTest {
         String s3 = fakes.newUrl("s3");
         assertOneLine(s3 + ": access denied while listing the store (profile 'default' in us-east-1): InvalidAccessKeyId:",
                 () -> open(s3, env).list(""));
+        String denied = assertOneLine(s3 + ": access denied while removing what earlier uploads of a.qcow2 left"
+                + " (profile 'default' in us-east-1): InvalidAccessKeyId:",
+                () -> open(s3, env).upload(file(), "a.qcow2", ArtifactStore.TransferListener.NONE));
+        assertTrue(denied.contains("the store needs s3:GetObject, s3:PutObject, s3:DeleteObject, s3:ListBucket,"
+                + " s3:ListBucketMultipartUploads and s3:AbortMultipartUpload on bucket '" + StoreFakes.S3_BUCKET
+                + "'"), denied);
 
         String gs = fakes.newUrl("gs");
         ArtifactStore store = open(gs, fakes.env("gs"));
@@ -128,8 +138,13 @@ class StoreErrorsTest {
         return ArtifactStores.shipped(env).open(StoreUrl.parse(url, "test"));
     }
 
-    /** One line starting "store URL...", with nothing secret in it. */
-    private static void assertOneLine(String start, Executable action) {
+    /** A small file to upload. */
+    private static java.nio.file.Path file() throws java.io.IOException {
+        return java.nio.file.Files.write(fakes.dir.resolve("a.qcow2"), new byte[1024]);
+    }
+
+    /** One line starting "store URL...", with nothing secret in it; the message. */
+    private static String assertOneLine(String start, Executable action) {
         BuildException failure = assertThrows(BuildException.class, action);
         String message = failure.getMessage();
         assertTrue(message.startsWith("store " + start), message);
@@ -138,6 +153,7 @@ class StoreErrorsTest {
         assertFalse(message.contains("ya29."), message);
         assertFalse(message.contains("PRIVATE KEY"), message);
         assertEquals(-1, message.indexOf("\tat "), message);
+        return message;
     }
 
 }

@@ -1,17 +1,29 @@
 package dev.cloudimages.store;
 
+import com.oracle.bmc.objectstorage.ObjectStorageClient;
+import com.oracle.bmc.objectstorage.model.CreateMultipartUploadDetails;
+import com.oracle.bmc.objectstorage.model.MultipartUpload;
+import com.oracle.bmc.objectstorage.requests.CreateMultipartUploadRequest;
+import com.oracle.bmc.objectstorage.requests.ListMultipartUploadsRequest;
+import com.oracle.bmc.objectstorage.requests.PutObjectRequest;
+import com.oracle.bmc.objectstorage.requests.UploadPartRequest;
 import dev.cloudimages.cloud.aws.AwsStoreAccess;
 import dev.cloudimages.cloud.oci.OciStoreAccess;
 import dev.cloudimages.store.oci.OciStore;
 import dev.cloudimages.store.s3.S3Store;
+import dev.cloudimages.support.Digests;
 import dev.cloudimages.testing.aws.FakeAws;
 import dev.cloudimages.testing.gcp.FakeGcp;
 import dev.cloudimages.testing.oci.FakeOci;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,13 +109,101 @@ final class StoreFakes implements AutoCloseable {
         };
     }
 
+    /** The names the scheme's fake holds under one store, relative to it, as the service would list them raw. */
+    List<String> rawNames(ArtifactStore store) {
+        StoreUrl url = StoreUrl.parse(store.url(), "test");
+        String base = switch (url.scheme()) {
+            case "file" -> "/" + url.path() + "/";
+            case "gs" -> url.authority() + "/" + keyPrefix(store); // the fake's names are "bucket/name"
+            default -> keyPrefix(store);
+        };
+        return rawNames(url.scheme()).stream().filter(n -> n.startsWith(base)).map(n -> n.substring(base.length()))
+                .sorted().toList();
+    }
+
+    /** Where a store's objects are in its bucket: "releases/run-N/". */
+    static String keyPrefix(ArtifactStore store) {
+        StoreUrl url = StoreUrl.parse(store.url(), "test");
+        return (url.scheme().equals("oci") ? url.path().substring(url.path().indexOf('/') + 1) : url.path()) + "/";
+    }
+
     /** Uploads started and neither finished nor aborted. */
     int openUploads(String scheme) {
         return switch (scheme) {
+            case "s3" -> aws.openUploads(S3_BUCKET).size();
             case "gs" -> gcp.openUploads();
             case "oci" -> oci.openUploads();
             default -> 0;
         };
+    }
+
+    /** The object names of open multipart uploads (s3, oci), sorted. */
+    List<String> openUploadNames(String scheme) {
+        return switch (scheme) {
+            case "s3" -> aws.openUploads(S3_BUCKET);
+            case "oci" -> ociClient().listMultipartUploads(ListMultipartUploadsRequest.builder()
+                    .namespaceName(FakeOci.NAMESPACE).bucketName(FakeOci.BUCKET).limit(1000).build())
+                    .getItems().stream().map(MultipartUpload::getObject).sorted().toList();
+            default -> List.of();
+        };
+    }
+
+    /**
+     * Puts an object under any name beside a store's objects (a temporary {@code .<name>.<random>.part}
+     * too, which the stores' own calls refuse), through the scheme's SDK as a killed upload would have.
+     */
+    void plantObject(ArtifactStore store, String rawName, byte[] content) {
+        StoreUrl url = StoreUrl.parse(store.url(), "test");
+        switch (url.scheme()) {
+            case "file" -> {
+                try {
+                    Path dir = Path.of("/" + url.path());
+                    Files.createDirectories(dir);
+                    Files.write(dir.resolve(rawName), content);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            case "s3" -> AwsStoreAccess.open(env("s3")).s3().putObject(b -> b.bucket(url.authority())
+                    .key(keyPrefix(store) + rawName), RequestBody.fromBytes(content));
+            case "oci" -> ociClient().putObject(PutObjectRequest.builder().namespaceName(url.authority())
+                    .bucketName(FakeOci.BUCKET).objectName(keyPrefix(store) + rawName)
+                    .contentLength((long) content.length)
+                    .putObjectBody(new ByteArrayInputStream(content)).build());
+            default -> throw new IllegalArgumentException("no raw objects planted on " + url.scheme());
+        }
+    }
+
+    /** Starts a multipart upload of {@code rawName} beside a store's objects and sends one part, never to finish it. */
+    void plantUpload(ArtifactStore store, String rawName) {
+        StoreUrl url = StoreUrl.parse(store.url(), "test");
+        byte[] part = new byte[1024];
+        switch (url.scheme()) {
+            case "s3" -> {
+                S3Client s3 = AwsStoreAccess.open(env("s3")).s3();
+                String key = keyPrefix(store) + rawName;
+                String id = s3.createMultipartUpload(b -> b.bucket(url.authority()).key(key)).uploadId();
+                s3.uploadPart(b -> b.bucket(url.authority()).key(key).uploadId(id).partNumber(1)
+                        .contentLength((long) part.length), RequestBody.fromBytes(part));
+            }
+            case "oci" -> {
+                ObjectStorageClient client = ociClient();
+                String object = keyPrefix(store) + rawName;
+                String id = client.createMultipartUpload(CreateMultipartUploadRequest.builder()
+                        .namespaceName(url.authority()).bucketName(FakeOci.BUCKET).createMultipartUploadDetails(
+                                CreateMultipartUploadDetails.builder().object(object).build()).build())
+                        .getMultipartUpload().getUploadId();
+                client.uploadPart(UploadPartRequest.builder().namespaceName(url.authority()).bucketName(FakeOci.BUCKET)
+                        .objectName(object).uploadId(id).uploadPartNum(1).contentLength((long) part.length)
+                        .contentMD5(Base64.getEncoder().encodeToString(Digests.newDigest("MD5").digest(part)))
+                        .uploadPartBody(new ByteArrayInputStream(part)).build());
+            }
+            default -> throw new IllegalArgumentException("no multipart uploads on " + url.scheme());
+        }
+    }
+
+    private ObjectStorageClient ociClient() {
+        return OciStoreAccess.open(env("oci")).objectStorage();
     }
 
     @Override

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /**
  * A process that uploads one file to a store and nothing else, for tests that kill it
- * mid-upload: {@code StoreUploadMain URL FILE NAME}. Prints "started" once it has opened the store.
+ * mid-upload, and for the run after: {@code StoreUploadMain URL FILE NAME}. Prints "started" once it
+ * has opened the store, and at the end how many leftovers of earlier uploads the upload removed.
  */
 public final class StoreUploadMain {
 
@@ -19,8 +20,8 @@ public final class StoreUploadMain {
         ArtifactStore store = ArtifactStores.shipped(System.getenv()).open(StoreUrl.parse(args[0], "test"));
         System.out.println("started");
         System.out.flush();
-        store.upload(Path.of(args[1]), args[2], (done, total) -> {
+        int removed = store.upload(Path.of(args[1]), args[2], (done, total) -> {
         });
-        System.out.println("done");
+        System.out.println("done, removed " + removed + " leftover(s)");
     }
 }

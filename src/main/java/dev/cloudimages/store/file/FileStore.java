@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code file:///dir}: a directory, local or mounted (NFS, a CI cache). Uploads are written under
- * a hidden temporary name and renamed into place; the conditional create links a whole temporary
+ * a hidden temporary name and renamed into place (the hidden file of an upload killed before its
+ * rename is removed by the next upload of the name); the conditional create links a whole temporary
  * file to the final name (link(2) fails when the name exists, like O_EXCL, and unlike O_EXCL no
  * reader ever sees the file empty).
  */
@@ -97,12 +98,38 @@ public final class FileStore implements ArtifactStore {
     }
 
     @Override
-    public void upload(Path file, String name, TransferListener listener) {
+    public void transfer(Path file, String name, TransferListener listener) {
         put("upload", name, out -> {
             try (InputStream in = Files.newInputStream(file)) {
                 copy(in, out, Files.size(file), listener);
             }
         });
+    }
+
+    /** The hidden {@code .<name>.<random>.part} files of uploads killed before their rename. */
+    @Override
+    public int sweepTemporaries(String name) {
+        ObjectNames.check(name);
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        List<Path> leftovers;
+        try (Stream<Path> files = Files.list(dir)) {
+            leftovers = files.filter(p -> ObjectNames.isTemporaryOf(name, p.getFileName().toString())).toList();
+        } catch (IOException e) {
+            throw failure("list the leftover uploads of", name, e);
+        }
+        int removed = 0;
+        for (Path leftover : leftovers) {
+            try {
+                if (Files.deleteIfExists(leftover)) {
+                    removed++;
+                }
+            } catch (IOException e) {
+                throw failure("remove the leftover upload", leftover.getFileName().toString(), e);
+            }
+        }
+        return removed;
     }
 
     @Override

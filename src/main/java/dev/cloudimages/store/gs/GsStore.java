@@ -135,7 +135,7 @@ final class GsStore implements ArtifactStore {
     }
 
     @Override
-    public void upload(Path file, String name, TransferListener listener) {
+    public void transfer(Path file, String name, TransferListener listener) {
         GcpStoreAccess.Checksums sums = GcpStoreAccess.checksums(file);
         BlobInfo info = BlobInfo.newBuilder(id(name)).setContentType("application/octet-stream")
                 .setCrc32c(sums.crc32c()).setMd5(sums.md5()).build();
@@ -154,6 +154,18 @@ final class GsStore implements ArtifactStore {
         } catch (IOException e) {
             throw new BuildException("cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Nothing to remove: uploads here use no temporary name, and the resumable session of an
+     * upload killed half-way is no object (Cloud Storage shows an object only once its upload
+     * completes); the session itself expires a week after it began (Google's "resumable uploads"
+     * page: a resumable upload must be completed within a week of being initiated).
+     */
+    @Override
+    public int sweepTemporaries(String name) {
+        ObjectNames.check(name);
+        return 0;
     }
 
     @Override

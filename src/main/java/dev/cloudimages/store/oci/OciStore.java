@@ -3,11 +3,14 @@ package dev.cloudimages.store.oci;
 import com.oracle.bmc.model.BmcException;
 import com.oracle.bmc.objectstorage.ObjectStorageClient;
 import com.oracle.bmc.objectstorage.model.ListObjects;
+import com.oracle.bmc.objectstorage.model.MultipartUpload;
 import com.oracle.bmc.objectstorage.model.ObjectSummary;
 import com.oracle.bmc.objectstorage.model.RenameObjectDetails;
+import com.oracle.bmc.objectstorage.requests.AbortMultipartUploadRequest;
 import com.oracle.bmc.objectstorage.requests.DeleteObjectRequest;
 import com.oracle.bmc.objectstorage.requests.GetObjectRequest;
 import com.oracle.bmc.objectstorage.requests.HeadObjectRequest;
+import com.oracle.bmc.objectstorage.requests.ListMultipartUploadsRequest;
 import com.oracle.bmc.objectstorage.requests.ListObjectsRequest;
 import com.oracle.bmc.objectstorage.requests.PutObjectRequest;
 import com.oracle.bmc.objectstorage.requests.RenameObjectRequest;
@@ -39,7 +42,8 @@ import java.util.function.UnaryOperator;
  * ETag. A file is uploaded in parts under a hidden temporary name and then given its final name
  * with RenameObject, not CopyObject: a rename in one bucket is synchronous and atomic and moves
  * no bytes, while OCI's CopyObject is an asynchronous work request that copies the whole image
- * and would have to be polled.
+ * and would have to be polled. What a killed upload leaves (its multipart upload, or its committed
+ * temporary object) is removed by the next upload of the name ({@link #sweepTemporaries}).
  */
 public final class OciStore implements ArtifactStore {
 
@@ -186,7 +190,7 @@ public final class OciStore implements ArtifactStore {
     }
 
     @Override
-    public void upload(Path file, String name, TransferListener listener) {
+    public void transfer(Path file, String name, TransferListener listener) {
         String temporary = temporaryKey(name);
         long size;
         try {
@@ -207,6 +211,64 @@ public final class OciStore implements ArtifactStore {
             if (!renamed) {
                 deleteQuietly(temporary);
             }
+        }
+    }
+
+    /**
+     * What a killed upload of {@code name} can leave: an incomplete multipart upload under a
+     * temporary name (killed mid-upload), or a committed temporary object (killed before the
+     * rename). Object Storage lists multipart uploads for the whole bucket, without a prefix, so
+     * the names say which are ours; the objects are listed by prefix.
+     */
+    @Override
+    public int sweepTemporaries(String name) {
+        String base = prefix.isEmpty() ? "" : prefix + "/";
+        String temporaries = base + ObjectNames.temporaryPrefix(name);
+        int removed = 0;
+        try {
+            for (MultipartUpload upload : client.getPaginators().listMultipartUploadsRecordIterator(
+                    ListMultipartUploadsRequest.builder().namespaceName(namespace).bucketName(bucket).build())) {
+                if (leftover(name, base, upload.getObject())) {
+                    removed += removes(() -> client.abortMultipartUpload(AbortMultipartUploadRequest.builder()
+                            .namespaceName(namespace).bucketName(bucket).objectName(upload.getObject())
+                            .uploadId(upload.getUploadId()).build())) ? 1 : 0;
+                }
+            }
+            String start = null;
+            do {
+                String from = start;
+                ListObjects page = client.listObjects(ListObjectsRequest.builder().namespaceName(namespace)
+                        .bucketName(bucket).prefix(temporaries).start(from).fields("name").build()).getListObjects();
+                for (ObjectSummary object : page.getObjects()) {
+                    if (leftover(name, base, object.getName())) {
+                        removed += removes(() -> client.deleteObject(DeleteObjectRequest.builder().namespaceName(
+                                namespace).bucketName(bucket).objectName(object.getName()).build())) ? 1 : 0;
+                    }
+                }
+                start = page.getNextStartWith();
+            } while (start != null);
+        } catch (BmcException e) {
+            throw failures.of("removing what earlier uploads of " + name + " left", e);
+        }
+        bucketSeen = true;
+        return removed;
+    }
+
+    /** Whether {@code object} is a temporary of an upload of {@code name} here (the service's prefix checked too). */
+    private static boolean leftover(String name, String base, String object) {
+        return object.startsWith(base) && ObjectNames.isTemporaryOf(name, object.substring(base.length()));
+    }
+
+    /** Runs a removal; false when its target was gone already (404 NoSuchUpload or ObjectNotFound, not the bucket). */
+    private static boolean removes(Runnable removal) {
+        try {
+            removal.run();
+            return true;
+        } catch (BmcException e) {
+            if (OciStoreFailures.notFound(e) && !OciStoreFailures.bucketMissing(e)) {
+                return false;
+            }
+            throw e;
         }
     }
 

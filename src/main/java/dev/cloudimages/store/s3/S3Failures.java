@@ -59,7 +59,8 @@ final class S3Failures {
         if (DENIED.contains(code) || isStatus(e, 401, 403)) {
             return new BuildException(where + "access denied while " + doing + " (" + access.describe() + "): "
                     + (code.isEmpty() ? "" : code + ": ") + AwsStoreAccess.message(e) + "; the store needs"
-                    + " s3:GetObject, s3:PutObject, s3:DeleteObject and s3:ListBucket on bucket '" + bucket + "', or "
+                    + " s3:GetObject, s3:PutObject, s3:DeleteObject, s3:ListBucket, s3:ListBucketMultipartUploads and"
+                    + " s3:AbortMultipartUpload on bucket '" + bucket + "', or "
                     + access.loginHint(), e);
         }
         if (code.equals("PermanentRedirect") || code.equals("AuthorizationHeaderMalformed") || isStatus(e, 301)) {

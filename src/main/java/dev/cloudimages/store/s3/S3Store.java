@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
@@ -30,9 +31,10 @@ import java.util.function.Function;
  * {@code If-None-Match: *} and {@code If-Match: <etag>}, S3's own compare-and-swap. A file goes
  * to a hidden temporary name first (multipart above one part's size, progress per part), and
  * only a finished, complete object is copied to its final name in one step: a run killed
- * mid-upload leaves a {@code .part} object, never a short image under the name the next run looks
- * for. CopyObject takes up to 5 GiB; bigger images are copied part by part (UploadPartCopy),
- * still inside S3, and appear at CompleteMultipartUpload.
+ * mid-upload leaves a {@code .part} object or an incomplete multipart upload, never a short image
+ * under the name the next run looks for, and the next upload of the name removes them
+ * ({@link #sweepTemporaries}). CopyObject takes up to 5 GiB; bigger images are copied part by
+ * part (UploadPartCopy), still inside S3, and appear at CompleteMultipartUpload.
  */
 public final class S3Store implements ArtifactStore {
 
@@ -167,7 +169,7 @@ public final class S3Store implements ArtifactStore {
     }
 
     @Override
-    public void upload(Path file, String name, TransferListener listener) {
+    public void transfer(Path file, String name, TransferListener listener) {
         String temporary = temporaryKey(name);
         long size;
         try {
@@ -195,6 +197,59 @@ public final class S3Store implements ArtifactStore {
             throw failures.of("uploading " + file.getFileName() + " as " + name, e);
         } finally {
             deleteQuietly(temporary);
+        }
+    }
+
+    /**
+     * What a killed upload of {@code name} can leave: a temporary object (killed between the upload
+     * and the copy), an incomplete multipart upload under a temporary key (killed mid-upload), or one
+     * under the final key itself (killed mid-UploadPartCopy of an image over CopyObject's limit). The
+     * multipart uploads are listed by prefix (ListMultipartUploads) and aborted; the prefix of the
+     * final key also finds longer names (its .sha512), so only that exact key is taken.
+     */
+    @Override
+    public int sweepTemporaries(String name) {
+        String base = prefix.isEmpty() ? "" : prefix + "/";
+        String temporaries = base + ObjectNames.temporaryPrefix(name);
+        String key = key(name);
+        int removed = 0;
+        try {
+            for (String search : List.of(temporaries, key)) {
+                for (MultipartUpload upload : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(search))
+                        .uploads()) {
+                    if (leftover(name, base, upload.key()) || upload.key().equals(key)) {
+                        removed += abort(upload) ? 1 : 0;
+                    }
+                }
+            }
+            for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(temporaries)).contents()) {
+                if (leftover(name, base, object.key())) {
+                    s3.deleteObject(b -> b.bucket(bucket).key(object.key()));
+                    removed++;
+                }
+            }
+        } catch (SdkException e) {
+            throw failures.of("removing what earlier uploads of " + name + " left", e);
+        }
+        bucketSeen = true;
+        return removed;
+    }
+
+    /** Whether {@code key} is a temporary of an upload of {@code name} here (the service's prefix checked too). */
+    private static boolean leftover(String name, String base, String key) {
+        return key.startsWith(base) && ObjectNames.isTemporaryOf(name, key.substring(base.length()));
+    }
+
+    /** Aborts an upload; false when it was gone already (NoSuchUpload: completed or aborted meanwhile). */
+    private boolean abort(MultipartUpload upload) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+            return true;
+        } catch (SdkException e) {
+            if (AwsStoreAccess.code(e).equals("NoSuchUpload")) {
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -273,6 +273,11 @@ public final class FakeAws implements AutoCloseable {
         return s3.keys(bucket);
     }
 
+    /** The keys of the bucket's multipart uploads neither completed nor aborted (their parts cost like objects). */
+    public List<String> openUploads(String bucket) {
+        return s3.openUploads(bucket);
+    }
+
     public byte[] object(String bucket, String key) {
         try {
             return s3.read(bucket, key);

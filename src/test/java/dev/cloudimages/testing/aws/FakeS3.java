@@ -97,8 +97,24 @@ final class FakeS3 implements AutoCloseable {
         return store.list().buckets().stream().map(Bucket::name).toList();
     }
 
+    /** Every key of the bucket, sorted (all pages: the page size may be made small). */
     List<String> keys(String bucket) {
-        return store.list(bucket).contents().stream().map(S3Object::key).sorted().toList();
+        List<String> keys = new java.util.ArrayList<>();
+        String token = null;
+        do {
+            String from = token;
+            ListObjectsV2Response page = store.list(ListObjectsV2Request.builder().bucket(bucket)
+                    .continuationToken(from).build());
+            page.contents().stream().map(S3Object::key).forEach(keys::add);
+            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (token != null);
+        return keys.stream().sorted().toList();
+    }
+
+    /** The keys of the bucket's multipart uploads neither completed nor aborted, sorted. */
+    List<String> openUploads(String bucket) {
+        return store.listMultipartUploads(bucket).stream()
+                .map(software.amazon.awssdk.services.s3.model.MultipartUpload::key).sorted().toList();
     }
 
     /** ListObjects pages hold at most this many keys (S3 may answer fewer than max-keys), so paging is exercised. */
@@ -125,6 +141,10 @@ final class FakeS3 implements AutoCloseable {
         }
 
         private final Object writes = new Object();
+        /** s3proxy's stand-in object of an open multipart upload (its name: this and the upload id). */
+        private static final String MPU_STUB = ".s3proxy-mpu-stub-";
+        /** The stubs s3proxy removed at the start of an abort or completion, until that is known to be good. */
+        private final java.util.Map<String, HeadObjectResponse> removedStubs = new java.util.HashMap<>();
         private volatile int pageSize = 1000;
 
         @Override
@@ -166,6 +186,12 @@ final class FakeS3 implements AutoCloseable {
         @Override
         public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
             synchronized (writes) {
+                if (request.key().startsWith(MPU_STUB)) {
+                    HeadObjectResponse stub = delegate().blobMetadataIfPresent(request.bucket(), request.key());
+                    if (stub != null) {
+                        removedStubs.put(request.bucket() + "/" + request.key(), stub);
+                    }
+                }
                 return delegate().removeBlob(request);
             }
         }
@@ -174,7 +200,34 @@ final class FakeS3 implements AutoCloseable {
         public CompleteMultipartUploadResponse completeMultipartUpload(MultipartUpload upload,
                                                                        CompleteMultipartUploadRequest request) {
             synchronized (writes) {
-                return delegate().completeMultipartUpload(upload, request);
+                CompleteMultipartUploadResponse response = delegate().completeMultipartUpload(upload, request);
+                removedStubs.remove(upload.containerName() + "/" + MPU_STUB + upload.id());
+                return response;
+            }
+        }
+
+        /**
+         * S3 knows an upload by bucket, key and upload id together: an abort naming another key is 404
+         * NoSuchUpload and leaves the upload open. s3proxy looks at the id alone (and has already removed its
+         * bookkeeping stub of the upload when it gets here): the key is checked here, and on a mismatch the stub
+         * is put back, so that the upload can still be completed or aborted as S3 would let it.
+         */
+        @Override
+        public void abortMultipartUpload(MultipartUpload upload) {
+            synchronized (writes) {
+                HeadObjectResponse stub = removedStubs.remove(upload.containerName() + "/" + MPU_STUB + upload.id());
+                boolean open = delegate().listMultipartUploads(upload.containerName()).stream()
+                        .anyMatch(u -> u.uploadId().equals(upload.id()) && u.key().equals(upload.blobName()));
+                if (!open) {
+                    if (stub != null) {
+                        delegate().putBlob(PutObjectRequest.builder().bucket(upload.containerName())
+                                .key(MPU_STUB + upload.id()).contentLength(0L).contentType(stub.contentType())
+                                .cacheControl(stub.cacheControl()).metadata(stub.metadata()).build(),
+                                InputStream.nullInputStream());
+                    }
+                    throw new S3ProxyException(S3ErrorCode.NO_SUCH_UPLOAD);
+                }
+                delegate().abortMultipartUpload(upload);
             }
         }
 

@@ -7,11 +7,13 @@ import com.sun.net.httpserver.HttpExchange;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +27,8 @@ import static dev.cloudimages.testing.oci.FakeOci.error;
 import static dev.cloudimages.testing.oci.FakeOci.reply;
 
 /**
- * The Object Storage paths of {@link FakeOci}: /n/, multipart uploads (/u), objects (/o: put, get,
+ * The Object Storage paths of {@link FakeOci}: /n/, multipart uploads (/u: create, parts, commit, list
+ * in pages, abort; an upload id is good only for the object it was created for), objects (/o: put, get,
  * head, list in pages, delete), RenameObject, PARs (/p). Every write gives the object a new ETag;
  * if-none-match: * and if-match: ETAG on PutObject and CommitMultipartUpload, and the ETag
  * conditions of RenameObject, are checked under the bucket's lock together with the write and
@@ -60,18 +63,28 @@ final class FakeObjectStorage {
         switch (kind + " " + method + (name == null ? "" : " name")) {
             case "u POST" -> {
                 JsonNode details = JSON.readTree(body);
+                String object = details.path("object").asText("");
+                if (object.isEmpty()) {
+                    reply(exchange, 400, error("InvalidParameter", "createMultipartUploadDetails.object is required"));
+                    return;
+                }
                 String uploadId = UUID.randomUUID().toString();
-                oci.uploads.put(uploadId, new ConcurrentHashMap<>());
+                String created = Instant.now().toString();
+                oci.uploads.put(uploadId, new FakeOci.Upload(bucketKey, object, uploadId, created,
+                        new ConcurrentHashMap<>()));
                 ObjectNode upload = JSON.createObjectNode().put("namespace", FakeOci.NAMESPACE)
-                        .put("bucket", FakeOci.BUCKET).put("object", details.get("object").asText())
-                        .put("uploadId", uploadId).put("timeCreated", Instant.now().toString());
+                        .put("bucket", FakeOci.BUCKET).put("object", object)
+                        .put("uploadId", uploadId).put("timeCreated", created);
                 reply(exchange, 200, upload);
             }
-            case "u PUT name" -> uploadPart(exchange, query, body);
+            case "u GET" -> listUploads(exchange, bucketKey, query);
+            case "u PUT name" -> uploadPart(exchange, bucketKey, name, query, body);
             case "u POST name" -> commit(exchange, bucket, bucketKey, name, query, body);
             case "u DELETE name" -> {
-                oci.uploads.remove(query.get("uploadId"));
-                reply(exchange, 204, null);
+                if (upload(exchange, bucketKey, name, query) != null) {
+                    oci.uploads.remove(query.get("uploadId"));
+                    reply(exchange, 204, null);
+                }
             }
             case "o HEAD name" -> {
                 byte[] data = bucket.get(name);
@@ -130,13 +143,84 @@ final class FakeObjectStorage {
         }
     }
 
-    private void uploadPart(HttpExchange exchange, Map<String, String> query, byte[] body) throws IOException {
-        Map<Integer, byte[]> parts = oci.uploads.get(query.get("uploadId"));
-        int number = Integer.parseInt(query.get("uploadPartNum"));
-        if (parts == null) {
-            reply(exchange, 404, error("NoSuchUpload", "no such upload"));
+    /**
+     * The open upload that {@code uploadId} names, of this bucket and object, as UploadPart, Commit and Abort
+     * find it; else answers (400 without an uploadId, 404 NoSuchUpload for an id that is unknown, finished,
+     * aborted, or of another object) and returns null.
+     */
+    private FakeOci.Upload upload(HttpExchange exchange, String bucketKey, String name, Map<String, String> query)
+            throws IOException {
+        String uploadId = query.get("uploadId");
+        if (uploadId == null || uploadId.isEmpty()) {
+            reply(exchange, 400, error("MissingParameter", "uploadId is required"));
+            return null;
+        }
+        FakeOci.Upload upload = oci.uploads.get(uploadId);
+        if (upload == null || !upload.bucketKey().equals(bucketKey) || !upload.object().equals(name)) {
+            reply(exchange, 404, error("NoSuchUpload", "The upload ID '" + uploadId + "' for object '" + name
+                    + "' does not exist in bucket '" + FakeOci.BUCKET + "' with namespace '" + FakeOci.NAMESPACE
+                    + "'"));
+            return null;
+        }
+        return upload;
+    }
+
+    /**
+     * ListMultipartUploads: the bucket's open uploads (OCI offers no prefix here), ordered by object and id, at
+     * most {@code limit} (1 to 1000) and the fake's page size a page, the next page's token in opc-next-page.
+     */
+    private void listUploads(HttpExchange exchange, String bucketKey, Map<String, String> query) throws IOException {
+        int limit;
+        try {
+            limit = Integer.parseInt(query.getOrDefault("limit", "1000"));
+        } catch (NumberFormatException e) {
+            limit = 0;
+        }
+        if (limit < 1 || limit > 1000) {
+            reply(exchange, 400, error("InvalidParameter", "limit must be between 1 and 1000"));
             return;
         }
+        String after = null;
+        if (query.containsKey("page")) {
+            try {
+                after = new String(Base64.getUrlDecoder().decode(query.get("page")), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                after = "";
+            }
+            if (!after.contains("\n")) {
+                reply(exchange, 400, error("InvalidParameter", "the page token '" + query.get("page")
+                        + "' is not valid"));
+                return;
+            }
+        }
+        String from = after;
+        List<FakeOci.Upload> open = oci.uploads.values().stream().filter(u -> u.bucketKey().equals(bucketKey))
+                .sorted(Comparator.comparing(FakeOci.Upload::object).thenComparing(FakeOci.Upload::uploadId))
+                .filter(u -> from == null || (u.object() + "\n" + u.uploadId()).compareTo(from) > 0).toList();
+        int size = Math.min(limit, oci.listPageSize);
+        ArrayNode items = JSON.createArrayNode();
+        for (FakeOci.Upload upload : open.subList(0, Math.min(size, open.size()))) {
+            items.addObject().put("namespace", FakeOci.NAMESPACE).put("bucket", FakeOci.BUCKET)
+                    .put("object", upload.object()).put("uploadId", upload.uploadId())
+                    .put("timeCreated", upload.created()).put("storageTier", "Standard");
+        }
+        if (open.size() > size) {
+            FakeOci.Upload last = open.get(size - 1);
+            reply(exchange, 200, items, Map.of("opc-next-page", Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((last.object() + "\n" + last.uploadId()).getBytes(StandardCharsets.UTF_8))));
+        } else {
+            reply(exchange, 200, items);
+        }
+    }
+
+    private void uploadPart(HttpExchange exchange, String bucketKey, String name, Map<String, String> query,
+                            byte[] body) throws IOException {
+        FakeOci.Upload upload = upload(exchange, bucketKey, name, query);
+        if (upload == null) {
+            return;
+        }
+        Map<Integer, byte[]> parts = upload.parts();
+        int number = Integer.parseInt(query.get("uploadPartNum"));
         if (number == oci.failingPart) {
             reply(exchange, 500, error("InternalServerError", "the connection to the storage node was lost"));
             return;
@@ -153,11 +237,12 @@ final class FakeObjectStorage {
 
     private void commit(HttpExchange exchange, Map<String, byte[]> bucket, String bucketKey, String name,
                         Map<String, String> query, byte[] body) throws IOException {
-        Map<Integer, byte[]> parts = oci.uploads.remove(query.get("uploadId"));
-        if (parts == null) {
-            reply(exchange, 404, error("NoSuchUpload", "no such upload"));
+        FakeOci.Upload upload = upload(exchange, bucketKey, name, query);
+        if (upload == null) {
             return;
         }
+        // a commit that fails (a missing part, a precondition) leaves the upload open, to commit again or abort
+        Map<Integer, byte[]> parts = upload.parts();
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
         Map<Integer, byte[]> ordered = new TreeMap<>(parts);
         for (JsonNode part : JSON.readTree(body).get("partsToCommit")) {
@@ -173,6 +258,10 @@ final class FakeObjectStorage {
             String failed = preconditionFailure(exchange, bucketKey + "/" + name, bucket.containsKey(name));
             if (failed != null) {
                 reply(exchange, 412, error(failed, "the precondition of the request did not hold"));
+                return;
+            }
+            if (oci.uploads.remove(upload.uploadId()) == null) {
+                reply(exchange, 404, error("NoSuchUpload", "The upload ID '" + upload.uploadId() + "' was aborted"));
                 return;
             }
             etag = store(bucket, bucketKey, name, whole.toByteArray());

@@ -56,6 +56,10 @@ public final class FakeOci implements AutoCloseable {
     public record Request(String region, String method, String path, JsonNode body, Map<String, String> query) {
     }
 
+    /** A multipart upload: the bucket ("region/bucket") and object it was created for, and its parts so far. */
+    record Upload(String bucketKey, String object, String uploadId, String created, Map<Integer, byte[]> parts) {
+    }
+
     public record Par(String id, String name, String region, String bucket, String object, String token,
                       String expires) {
     }
@@ -63,7 +67,8 @@ public final class FakeOci implements AutoCloseable {
     final Map<String, Map<String, byte[]>> objects = new ConcurrentHashMap<>();
     /** The ETag of each object's current version, by "region/bucket/name": new with every write. */
     final Map<String, String> etags = new ConcurrentHashMap<>();
-    final Map<String, Map<Integer, byte[]>> uploads = new ConcurrentHashMap<>();
+    /** Multipart uploads neither committed nor aborted, by upload id. */
+    final Map<String, Upload> uploads = new ConcurrentHashMap<>();
     volatile int listPageSize = 1000;
     final Map<String, Par> pars = new ConcurrentHashMap<>();
     final List<Request> requests = new CopyOnWriteArrayList<>();
