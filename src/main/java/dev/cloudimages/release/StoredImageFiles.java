@@ -36,11 +36,14 @@ final class StoredImageFiles {
         TransferProgress progress = TransferProgress.every5s(log, "[" + variant.key() + "] upload to " + store.url(),
                 record.size());
         long[] last = {0};
-        int leftovers = store.upload(image, object, (done, total) -> {
+        ArtifactStore.Uploaded uploaded = store.upload(image, object, (done, total) -> {
             progress.add(done - last[0]);
             last[0] = done;
         });
         progress.finish();
+        uploaded.sweepFailure().ifPresent(why -> log.warn("[%s] could not look for leftovers of earlier uploads of %s"
+                + " (they stay until removed by hand or a lifecycle rule): %s", variant.key(), object, why));
+        int leftovers = uploaded.leftoversRemoved();
         if (leftovers > 0) {
             log.info("[%s] removed %d leftover temporary upload%s of %s from an earlier run (in %s)", variant.key(),
                     leftovers, leftovers == 1 ? "" : "s", object, store.url());

@@ -39,11 +39,24 @@ public interface ArtifactStore {
      * earlier uploads of the name left behind when they were killed ({@link #sweepTemporaries}), so
      * a kill -9 mid-upload leaves nothing once the upload has run again; returns how many such
      * leftovers it removed. The one place a scheme's upload is started from.
+     *
+     * <p>A sweep that fails (a role allowed to put objects but not to list or abort multipart
+     * uploads) does not stop the upload: leftovers cost storage, not correctness. Its reason is
+     * returned for the caller to warn about.
      */
-    default int upload(Path file, String name, TransferListener listener) {
-        int removed = sweepTemporaries(name);
+    default Uploaded upload(Path file, String name, TransferListener listener) {
+        Uploaded swept;
+        try {
+            swept = new Uploaded(sweepTemporaries(name), Optional.empty());
+        } catch (RuntimeException e) {
+            swept = new Uploaded(0, Optional.of(String.valueOf(e.getMessage())));
+        }
         transfer(file, name, listener);
-        return removed;
+        return swept;
+    }
+
+    /** What an upload swept first: leftovers removed, or why it could not look. */
+    record Uploaded(int leftoversRemoved, Optional<String> sweepFailure) {
     }
 
     /** The transfer of {@link #upload}, by way of a temporary name; callers use {@code upload}, which sweeps first. */

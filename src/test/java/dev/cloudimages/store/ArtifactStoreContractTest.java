@@ -159,7 +159,8 @@ class ArtifactStoreContractTest {
         assertEquals(List.of("alpine.qcow2.sha512", "alpine.yaml"), store.list(""), "leftovers are never listed");
 
         int expected = (temporaries ? 1 : 0) + (multipart ? 1 : 0) + (scheme.equals("s3") ? 1 : 0);
-        assertEquals(expected, store.upload(image, "alpine.qcow2", ArtifactStore.TransferListener.NONE));
+        assertEquals(expected,
+                store.upload(image, "alpine.qcow2", ArtifactStore.TransferListener.NONE).leftoversRemoved());
         assertEquals(IMAGE_SIZE, store.stat("alpine.qcow2").orElseThrow().size());
         assertEquals(List.of("alpine.qcow2", "alpine.qcow2.sha512", "alpine.yaml"), store.list(""));
         assertEquals("name: alpine\n", text(store.read("alpine.yaml").orElseThrow()));
@@ -177,11 +178,13 @@ class ArtifactStoreContractTest {
         Path small = fakes.dir.resolve(scheme + "-small");
         Files.write(small, bytes("small"));
         assertEquals((temporaries ? 1 : 0) + (multipart ? 2 : 0), store.upload(small, "other.qcow2",
-                ArtifactStore.TransferListener.NONE));
+                ArtifactStore.TransferListener.NONE).leftoversRemoved());
         for (String name : List.of("alpine.qcow2.sha512", "alpine.qcow2.k3x9q2")) {
-            assertEquals(temporaries ? 1 : 0, store.upload(small, name, ArtifactStore.TransferListener.NONE), name);
+            assertEquals(temporaries ? 1 : 0,
+                    store.upload(small, name, ArtifactStore.TransferListener.NONE).leftoversRemoved(), name);
         }
-        assertEquals(0, store.upload(small, "alpine.qcow2", ArtifactStore.TransferListener.NONE), "nothing is left");
+        assertEquals(0, store.upload(small, "alpine.qcow2", ArtifactStore.TransferListener.NONE).leftoversRemoved(),
+                "nothing is left");
         Files.delete(small);
         assertEquals(List.of(), fakes.openUploadNames(scheme));
         assertEquals(0, fakes.openUploads(scheme));

@@ -67,7 +67,8 @@ class StoreErrorsTest {
         String s3 = fakes.newUrl("s3");
         assertOneLine(s3 + ": access denied while listing the store (profile 'default' in us-east-1): InvalidAccessKeyId:",
                 () -> open(s3, env).list(""));
-        String denied = assertOneLine(s3 + ": access denied while removing what earlier uploads of a.qcow2 left"
+        // the sweep before the upload is refused too, but only the upload's refusal stops it
+        String denied = assertOneLine(s3 + ": access denied while uploading a.qcow2 as a.qcow2"
                 + " (profile 'default' in us-east-1): InvalidAccessKeyId:",
                 () -> open(s3, env).upload(file(), "a.qcow2", ArtifactStore.TransferListener.NONE));
         assertTrue(denied.contains("the store needs s3:GetObject, s3:PutObject, s3:DeleteObject, s3:ListBucket,"

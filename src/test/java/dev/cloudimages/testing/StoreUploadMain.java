@@ -21,7 +21,7 @@ public final class StoreUploadMain {
         System.out.println("started");
         System.out.flush();
         int removed = store.upload(Path.of(args[1]), args[2], (done, total) -> {
-        });
+        }).leftoversRemoved();
         System.out.println("done, removed " + removed + " leftover(s)");
     }
 }
