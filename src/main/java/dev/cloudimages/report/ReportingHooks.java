@@ -71,4 +71,15 @@ public final class ReportingHooks implements ReleaseHooks {
         report.published(variant, result);
         delegate.published(variant, result);
     }
+
+    @Override
+    public java.util.Map<String, String> releasing(VariantPlan variant) {
+        return delegate.releasing(variant);
+    }
+
+    @Override
+    public void release(VariantPlan variant) {
+        delegate.release(variant);
+        report.released(variant);
+    }
 }

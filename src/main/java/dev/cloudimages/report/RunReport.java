@@ -100,6 +100,10 @@ public final class RunReport {
         add(variant, Action.PUBLISH, map("regions", regions));
     }
 
+    public void released(VariantPlan variant) {
+        add(variant, Action.RELEASE, map());
+    }
+
     public void failed(String key, Optional<Action> action, String reason) {
         failed.putIfAbsent(key, new Failure(action, reason));
     }
