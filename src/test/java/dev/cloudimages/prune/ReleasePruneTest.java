@@ -109,9 +109,6 @@ class ReleasePruneTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("DISABLED, a known failure after the merge of the pipeline, store-state and "
-            + "release branches: after the first release the SSM parameter of eu-south-1 (an opted-in region) is "
-            + "missing; passed on its own branch. Issue 22 stays open until this is found and the test runs again.")
     void releaseMovesTheLatestPointersRendersTheCatalogAndPruneRemovesTheOlderRevision() throws Exception {
         assertEquals(Cli.OK, run("release"), err);
         Map<String, String> r0 = clouds.images(0);
