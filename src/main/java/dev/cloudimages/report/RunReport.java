@@ -101,7 +101,7 @@ public final class RunReport {
     }
 
     public void released(VariantPlan variant) {
-        add(variant, Action.RELEASE, map("store", variant.store().orElse("")));
+        add(variant, Action.RELEASE, map());
     }
 
     public void failed(String key, Optional<Action> action, String reason) {

@@ -1,6 +1,7 @@
 package dev.cloudimages.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cloudimages.cloud.aws.AwsStoreAccess;
 import dev.cloudimages.config.ConfigsYaml;
 import dev.cloudimages.testing.BuilderVms;
@@ -40,12 +41,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The native executable ({@code target/*-runner}, built by {@code -Pnative}; see docs/native.md,
- * "Native executable") run through every step as a user runs it: --help and --version, a bad config,
- * configs and state on the shipped configs, the offline demo's local build (real QEMU against the
- * test builder's mirror), import, publish and release against the fake AWS (S3 store), import and
- * publish against the fake OCI (oci:// store) and the fake GCP (gs:// store), and Ctrl-C (SIGINT)
- * during a build. Each run is a separate process of the executable; the fakes run in this JVM.
+ * The native executable ({@code target/*-runner}, built by {@code -Pnative}; see docs/native.md) run through every step as a user runs it: --help and --version, a bad config,
+ * configs, state and plan --format gitlab on the shipped configs, the offline demo's local build
+ * (real QEMU against the test builder's mirror), import, publish and release (S3 store, SSM latest
+ * pointers), state --output json and prune's dry run against the fake AWS, import and publish
+ * against the fake OCI (oci:// store) and the fake GCP (gs:// store), and Ctrl-C (SIGINT) during a
+ * build. Each run is a separate process of the executable; the fakes run in this JVM.
  *
  * <p>Skipped, saying why on stderr, when there is no executable or it is older than the sources
  * (a stale one would test old code). {@code -Dsmoke.executable=FILE} runs another executable as is;
@@ -55,6 +56,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NativeSmokeIT {
 
     private static final String BUILD = "test-3.24.1-x86_64-bios";
+    private static final String LATEST = "/cloudimages-test/3.24/x86_64/bios/latest";
     private static List<String> launcher;
     private static FixtureServer server;
 
@@ -191,8 +193,8 @@ class NativeSmokeIT {
     void configsAndStateOnTheShippedConfigs() throws Exception {
         Path dir = ProjectCopy.into(temp.resolve("p"));
         Run configs = ok(dir, Map.of("SOURCE_DATE_EPOCH", "1795000000"), "configs");
-        assertTrue(configs.err().contains("Resolved 72 image variant(s) into work/configs.yaml"), configs.err());
-        assertEquals(72, ConfigsYaml.mapper().readTree(dir.resolve("work/configs.yaml").toFile()).size());
+        assertTrue(configs.err().contains("Resolved 120 image variant(s) into work/configs.yaml"), configs.err());
+        assertEquals(120, ConfigsYaml.mapper().readTree(dir.resolve("work/configs.yaml").toFile()).size());
         try (FakeAws aws = FakeAws.start()) {
             Map<String, String> env = new HashMap<>(aws.env());
             env.put("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString());
@@ -200,14 +202,36 @@ class NativeSmokeIT {
             Run state = ok(dir, env, "state", "--only", "3.24", "x86_64", "aws");
             JsonNode actions = ConfigsYaml.mapper().readTree(dir.resolve("work/actions.yaml").toFile());
             assertEquals(4, actions.size(), state.all());
-            assertTrue(state.out().contains("3.24-x86_64-bios-tiny-aws"), state.all());
+            assertTrue(state.out().contains("3.24-x86_64-bios-tiny-vm-aws"), state.all());
+
+            // the CI generator: a GitLab child pipeline on stdout (YAML), the table on stderr
+            Files.copy(Fixtures.projectRoot().resolve("examples/ci/gitlab/defaults.yml"), dir.resolve("defaults.yml"));
+            Run plan = ok(dir, env, "plan", "--format", "gitlab", "--gitlab-defaults", "defaults.yml",
+                    "--only", "3.24", "x86_64", "aws");
+            JsonNode pipeline = ConfigsYaml.mapper().readTree(plan.out());
+            assertEquals("variants", pipeline.path("stages").path(0).asText(), plan.out());
+            assertTrue(pipeline.path("default").has("id_tokens"), plan.out());
+            List<String> variants = new ArrayList<>();
+            actions.fieldNames().forEachRemaining(variants::add);
+            for (String key : variants) {
+                JsonNode job = pipeline.path("variant " + key);
+                assertTrue(job.path("script").path(0).asText().startsWith("./build import --variant " + key),
+                        key + " in " + plan.out());
+                assertEquals("x86_64", job.path("variables").path("BUILD_ARCH").asText(), job.toString());
+            }
+            assertTrue(pipeline.path("publish aws 1").path("script").path(0).asText()
+                    .startsWith("./build publish --variant "), plan.out());
+            assertTrue(pipeline.path("state").path("script").path(0).asText().endsWith("--output json > build-state.json"),
+                    plan.out());
+            assertTrue(plan.err().contains("gitlab: 4 variant job(s), 1 publish job(s)"), plan.err());
         }
     }
 
     /**
      * The offline demo: the local step builds the test overlay's x86_64 BIOS aws variant in QEMU
      * from the 127.0.0.1 mirror; then import, publish (4 regions) and release (the S3 store, the
-     * catalog rendered with jinjava) against the fake AWS, and a second publish changes nothing.
+     * catalog rendered with jinjava, an SSM latest pointer per region) against the fake AWS, and a
+     * second publish changes nothing; state's JSON document; prune's dry run (one revision: nothing).
      */
     @Test
     void localThenImportPublishAndReleaseOnTheFakeAws() throws Exception {
@@ -217,7 +241,9 @@ class NativeSmokeIT {
         try (FakeAws aws = FakeAws.start(); ThrowawayGpg gpg = ThrowawayGpg.create(temp.resolve("gnupg"))) {
             AwsStoreAccess.open(aws.env()).s3().createBucket(b -> b.bucket("release-store"));
             Files.writeString(dir.resolve("overlay/configs/test.conf"), "\nDefault { storage_url = "
-                    + "\"s3://release-store/releases/{v_version}/{cloud}/{arch}\" }\n", StandardOpenOption.APPEND);
+                    + "\"s3://release-store/releases/{v_version}/{cloud}/{arch}\"\n"
+                    + "  latest.ssm_parameter = \"/{project}/{version}/{arch}/{firmware}/latest\" }\n",
+                    StandardOpenOption.APPEND);
             env.putAll(aws.env());
             env.putAll(gpg.env());
             env.put("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString());
@@ -245,6 +271,33 @@ class NativeSmokeIT {
             JsonNode images = ConfigsYaml.mapper().readTree(dir.resolve("work/release/images.json").toFile());
             assertTrue(images.toString().contains(aws.images("us-east-1").get(0).id()), images.toString());
             assertTrue(Files.readString(dir.resolve("work/release/index.html")).contains("<html"));
+            // the latest pointer (the AWS SDK's SSM client) in every region the image is in
+            for (String region : List.of("us-east-1", "eu-west-1", "us-west-2", "eu-south-1")) {
+                assertEquals(aws.images(region).get(0).id(), aws.ssmParameters(region).get(LATEST),
+                        region + ": " + release.all());
+            }
+
+            // the run's document alone on stdout (Jackson, JSON), the table on stderr
+            Run json = ok(dir, env, concat(select, "state", "--output", "json"));
+            JsonNode document = new ObjectMapper().readTree(json.out());
+            assertEquals("build/v1", document.path("schema").asText(), json.out());
+            assertEquals("state", document.path("step").asText(), json.out());
+            assertEquals("ok", document.path("result").asText(), json.out());
+            JsonNode variant = document.path("variants").path(0);
+            assertEquals(1, document.path("variants").size(), json.out());
+            assertEquals(BUILD, variant.path("build_name").asText(), json.out());
+            assertEquals(aws.images("us-east-1").get(0).id(), variant.path("remote").path("image_id").asText(),
+                    json.out());
+            assertTrue(variant.path("store").path("url").asText().startsWith("s3://release-store/"), json.out());
+            assertFalse(variant.path("store").path("published").isNull(), json.out());
+            assertTrue(json.err().contains("VARIANT "), "the table is on stderr: " + json.all());
+
+            // prune's dry run: every region's images and the store listed; one revision, nothing to remove
+            Run prune = ok(dir, env, concat(select, "prune", "--keep-revisions", "1"));
+            assertTrue(prune.out().contains("dry run") && prune.out().contains("nothing to prune"), prune.all());
+            assertTrue(prune.err().contains("prune: listing the images of project cloudimages-test in aws"),
+                    prune.all());
+            assertEquals(1, aws.images("eu-west-1").size(), "a dry run removes nothing");
 
             // an overlay template naming an unknown variable: one line with the file and line, exit 1
             Files.createDirectories(dir.resolve("overlay/templates"));
@@ -389,6 +442,11 @@ class NativeSmokeIT {
                 work.toString(), "disk.raw").inheritIO().start();
         assertTrue(tar.waitFor(120, TimeUnit.SECONDS) && tar.exitValue() == 0, "tar");
         return tarball;
+    }
+
+    /** The step and its own options, then the selection. */
+    private static String[] concat(String[] select, String... stepAndOptions) {
+        return Stream.concat(Stream.of(stepAndOptions), Stream.of(select)).toArray(String[]::new);
     }
 
     private static String[] concat(String step, String[] rest) {
