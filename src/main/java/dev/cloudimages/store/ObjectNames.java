@@ -44,6 +44,15 @@ public final class ObjectNames {
         return candidate.startsWith(prefix) && candidate.substring(prefix.length()).matches("[0-9a-z]+\\.part");
     }
 
+    /**
+     * Whether the bucket key {@code key} is a temporary of an upload of {@code name} in the store
+     * whose keys start with {@code base} (the store's prefix and its slash, or nothing): the
+     * service's prefix match is checked again, as listings of multipart uploads may not filter.
+     */
+    public static boolean isTemporaryOf(String name, String base, String key) {
+        return key.startsWith(base) && isTemporaryOf(name, key.substring(base.length()));
+    }
+
     /** {@code prefix/name}, or the name alone at a bucket's root. */
     public static String under(String prefix, String name) {
         return prefix.isEmpty() ? check(name) : prefix + "/" + check(name);

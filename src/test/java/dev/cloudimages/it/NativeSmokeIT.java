@@ -32,7 +32,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -325,7 +324,7 @@ class NativeSmokeIT {
                     + FakeOci.NAMESPACE + "/" + FakeOci.BUCKET + "/releases/{v_version}/{cloud}/{arch}\" }\n",
                     StandardOpenOption.APPEND);
             String[] select = {"--custom", "overlay", "--only", "x86_64", "bios", "oci"};
-            plant(dir, env, select, "oci", "qcow2", qcow2(temp.resolve("disk.qcow2")));
+            plant(dir, env, select, "oci", "qcow2", dev.cloudimages.testing.Qcow2Stub.write(temp.resolve("disk.qcow2"), 3));
 
             ok(dir, env, concat("import", select));
             assertEquals(1, oci.images(FakeOci.REGIONS.get(0)).size());
@@ -417,17 +416,6 @@ class NativeSmokeIT {
                 + "\nsize: " + bytes.length + "\nsha256: "
                 + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))
                 + "\ninput_hash: " + plan.path("input_hash").asText() + "\nbuilt: 2026-11-18T00:00:00Z\n");
-    }
-
-    /** Enough of a qcow2 for OCI's format check: the magic, then 3 MiB of data. */
-    private static Path qcow2(Path file) throws IOException {
-        byte[] data = new byte[3 << 20];
-        new Random(5).nextBytes(data);
-        data[0] = 'Q';
-        data[1] = 'F';
-        data[2] = 'I';
-        data[3] = (byte) 0xfb;
-        return Files.write(file, data);
     }
 
     /** A 1 GiB sparse disk.raw in a gzip'd oldgnu tar, as the local step writes it for GCP. */

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +33,7 @@ class OciKillIT {
              KilledImport run = new KilledImport(project, "oci", oci.env(Files.createDirectories(project.resolve(".oci")),
                      HOME))) {
             JsonNode plan = run.plan();
-            run.plant(plan, disk(), "qcow2");
+            run.plant(plan, dev.cloudimages.testing.Qcow2Stub.write(project.resolve("disk.qcow2"), 3), "qcow2");
 
             oci.workRequestPolls(1_000_000);
             Process importing = run.start("import");
@@ -71,16 +70,5 @@ class OciKillIT {
             assertEquals(0, oci.openUploads());
             assertFalse(Files.exists(run.journal(plan)), "the journal is crossed off");
         }
-    }
-
-    /** Enough of a qcow2 for OCI's format check: the magic, then data (a few parts of 1 MiB). */
-    private Path disk() throws Exception {
-        byte[] data = new byte[3 << 20];
-        new Random(5).nextBytes(data);
-        data[0] = 'Q';
-        data[1] = 'F';
-        data[2] = 'I';
-        data[3] = (byte) 0xfb;
-        return Files.write(project.resolve("disk.qcow2"), data);
     }
 }

@@ -228,7 +228,7 @@ public final class OciStore implements ArtifactStore {
         try {
             for (MultipartUpload upload : client.getPaginators().listMultipartUploadsRecordIterator(
                     ListMultipartUploadsRequest.builder().namespaceName(namespace).bucketName(bucket).build())) {
-                if (leftover(name, base, upload.getObject())) {
+                if (ObjectNames.isTemporaryOf(name, base, upload.getObject())) {
                     removed += removes(() -> client.abortMultipartUpload(AbortMultipartUploadRequest.builder()
                             .namespaceName(namespace).bucketName(bucket).objectName(upload.getObject())
                             .uploadId(upload.getUploadId()).build())) ? 1 : 0;
@@ -240,7 +240,7 @@ public final class OciStore implements ArtifactStore {
                 ListObjects page = client.listObjects(ListObjectsRequest.builder().namespaceName(namespace)
                         .bucketName(bucket).prefix(temporaries).start(from).fields("name").build()).getListObjects();
                 for (ObjectSummary object : page.getObjects()) {
-                    if (leftover(name, base, object.getName())) {
+                    if (ObjectNames.isTemporaryOf(name, base, object.getName())) {
                         removed += removes(() -> client.deleteObject(DeleteObjectRequest.builder().namespaceName(
                                 namespace).bucketName(bucket).objectName(object.getName()).build())) ? 1 : 0;
                     }
@@ -254,10 +254,6 @@ public final class OciStore implements ArtifactStore {
         return removed;
     }
 
-    /** Whether {@code object} is a temporary of an upload of {@code name} here (the service's prefix checked too). */
-    private static boolean leftover(String name, String base, String object) {
-        return object.startsWith(base) && ObjectNames.isTemporaryOf(name, object.substring(base.length()));
-    }
 
     /** Runs a removal; false when its target was gone already (404 NoSuchUpload or ObjectNotFound, not the bucket). */
     private static boolean removes(Runnable removal) {

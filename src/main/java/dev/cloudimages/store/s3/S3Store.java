@@ -217,13 +217,13 @@ public final class S3Store implements ArtifactStore {
             for (String search : List.of(temporaries, key)) {
                 for (MultipartUpload upload : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(search))
                         .uploads()) {
-                    if (leftover(name, base, upload.key()) || upload.key().equals(key)) {
+                    if (ObjectNames.isTemporaryOf(name, base, upload.key()) || upload.key().equals(key)) {
                         removed += abort(upload) ? 1 : 0;
                     }
                 }
             }
             for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(temporaries)).contents()) {
-                if (leftover(name, base, object.key())) {
+                if (ObjectNames.isTemporaryOf(name, base, object.key())) {
                     s3.deleteObject(b -> b.bucket(bucket).key(object.key()));
                     removed++;
                 }
@@ -235,10 +235,6 @@ public final class S3Store implements ArtifactStore {
         return removed;
     }
 
-    /** Whether {@code key} is a temporary of an upload of {@code name} here (the service's prefix checked too). */
-    private static boolean leftover(String name, String base, String key) {
-        return key.startsWith(base) && ObjectNames.isTemporaryOf(name, key.substring(base.length()));
-    }
 
     /** Aborts an upload; false when it was gone already (NoSuchUpload: completed or aborted meanwhile). */
     private boolean abort(MultipartUpload upload) {
