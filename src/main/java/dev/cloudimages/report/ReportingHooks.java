@@ -19,6 +19,9 @@ public final class ReportingHooks implements ReleaseHooks {
 
     private final ReleaseHooks delegate;
     private final RunReport report;
+    /** The image ids by region each variant is being released with (asked before the pointers move). */
+    private final java.util.Map<String, java.util.Map<String, String>> releasing =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public ReportingHooks(ReleaseHooks delegate, RunReport report) {
         this.delegate = delegate;
@@ -74,12 +77,14 @@ public final class ReportingHooks implements ReleaseHooks {
 
     @Override
     public java.util.Map<String, String> releasing(VariantPlan variant) {
-        return delegate.releasing(variant);
+        java.util.Map<String, String> images = delegate.releasing(variant);
+        releasing.put(variant.key(), images);
+        return images;
     }
 
     @Override
     public void release(VariantPlan variant) {
         delegate.release(variant);
-        report.released(variant);
+        report.released(variant, releasing.getOrDefault(variant.key(), java.util.Map.of()));
     }
 }

@@ -100,8 +100,8 @@ public final class RunReport {
         add(variant, Action.PUBLISH, map("regions", regions));
     }
 
-    public void released(VariantPlan variant) {
-        add(variant, Action.RELEASE, map());
+    public void released(VariantPlan variant, Map<String, String> images) {
+        add(variant, Action.RELEASE, map("regions", new java.util.TreeMap<>(images)));
     }
 
     public void failed(String key, Optional<Action> action, String reason) {

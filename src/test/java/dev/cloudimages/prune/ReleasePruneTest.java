@@ -120,8 +120,9 @@ class ReleasePruneTest {
         Map<String, String> r1 = clouds.images(1);
         assertEquals(r0.keySet(), r1.keySet());
         assertPointers(r0);
-        assertEquals(Cli.OK, run("release"), err);
+        assertEquals(Cli.OK, run("release", "--output", "json"), err);
         assertPointers(r1);
+        assertReported(r1);
 
         assertCatalog(r1);
         assertPageShows(r1);
@@ -161,6 +162,15 @@ class ReleasePruneTest {
             assertEquals(revision.get("aws " + region), aws.ssmParameters(region).get(PARAMETER), region);
         }
         assertEquals(java.util.Optional.of(revision.get("gcp global")), gcp.imageFromFamily(FAMILY));
+    }
+
+    /** The run's JSON document says, per variant, which image of each region it released. */
+    private void assertReported(Map<String, String> released) throws Exception {
+        JsonNode document = new ObjectMapper().readTree(out);
+        Map<String, String> reported = new TreeMap<>();
+        document.get("variants").forEach(v -> v.path("done").path("release").path("regions").fields().forEachRemaining(
+                r -> reported.put(v.get("cloud").asText() + " " + r.getKey(), r.getValue().asText())));
+        assertEquals(released, reported, out);
     }
 
     /** releases.yaml and images.json list every region's image of the newest released revision, and nothing else. */
