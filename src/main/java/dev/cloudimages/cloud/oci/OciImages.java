@@ -323,10 +323,20 @@ final class OciImages {
 
     /**
      * This build's images in a compartment of a region (any revision when {@code revision} is null),
-     * not deleted. ListImages answers with every platform image too, page after page, unless asked
-     * for one operating system: it is asked for the one the images made here carry.
+     * not deleted.
      */
     List<Image> find(String region, String compartment, String project, String buildName, Integer revision) {
+        return live(session, region, compartment, i -> OciTags.sameBuild(i, project, buildName, revision),
+                "the images of " + buildName);
+    }
+
+    /**
+     * The images of a compartment of a region that {@code which} accepts, not deleted. ListImages
+     * answers with every platform image too, page after page, unless asked for one operating
+     * system: it is asked for the one the images made here carry.
+     */
+    static List<Image> live(OciSession session, String region, String compartment,
+                            java.util.function.Predicate<Image> which, String what) {
         List<Image> found = new ArrayList<>();
         String page = null;
         try {
@@ -335,11 +345,11 @@ final class OciImages {
                         .compartmentId(compartment).operatingSystem(OciSettings.OPERATING_SYSTEM).page(page).build());
                 response.getItems().stream()
                         .filter(i -> i.getLifecycleState() != Image.LifecycleState.Deleted)
-                        .filter(i -> OciTags.sameBuild(i, project, buildName, revision)).forEach(found::add);
+                        .filter(which).forEach(found::add);
                 page = response.getOpcNextPage();
             } while (page != null);
         } catch (BmcException e) {
-            throw OciFailures.of("listing the images of " + buildName + " in " + region, e, session);
+            throw OciFailures.of("listing " + what + " in " + region, e, session);
         }
         return found;
     }

@@ -1,9 +1,6 @@
 package dev.cloudimages.cloud.oci;
 
 import com.oracle.bmc.core.model.Image;
-import com.oracle.bmc.core.requests.ListImagesRequest;
-import com.oracle.bmc.core.responses.ListImagesResponse;
-import com.oracle.bmc.model.BmcException;
 import dev.cloudimages.cloud.CloudContext;
 import dev.cloudimages.cloud.CloudImage;
 import dev.cloudimages.cloud.CloudSettings;
@@ -65,20 +62,8 @@ final class OciProjectImages {
     }
 
     private List<Image> images(String region, String compartment, String project) {
-        List<Image> found = new ArrayList<>();
-        String page = null;
-        try {
-            do {
-                ListImagesResponse response = session.compute(region).listImages(ListImagesRequest.builder()
-                        .compartmentId(compartment).operatingSystem(OciSettings.OPERATING_SYSTEM).page(page).build());
-                response.getItems().stream().filter(i -> i.getLifecycleState() != Image.LifecycleState.Deleted)
-                        .filter(i -> project.equals(OciTags.of(i).get(ImageIdentity.PROJECT))).forEach(found::add);
-                page = response.getOpcNextPage();
-            } while (page != null);
-        } catch (BmcException e) {
-            throw OciFailures.of("listing the images of project " + project + " in " + region, e, session);
-        }
-        return found;
+        return OciImages.live(session, region, compartment,
+                i -> project.equals(OciTags.of(i).get(ImageIdentity.PROJECT)), "the images of project " + project);
     }
 
     void delete(CloudImage image, CloudContext context) {
