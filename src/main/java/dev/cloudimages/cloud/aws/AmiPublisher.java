@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -80,7 +79,7 @@ final class AmiPublisher {
             }
             List<RegionOutcome> outcomes = new ArrayList<>();
             for (Map.Entry<String, Future<RegionOutcome>> entry : running.entrySet()) {
-                outcomes.add(await(entry.getKey(), entry.getValue()));
+                outcomes.add(RegionOutcome.await(entry.getKey(), entry.getValue()));
             }
             targets.skipped().forEach(r -> outcomes.add(new RegionOutcome(r, "", "skipped: not opted in", false)));
             outcomes.sort(java.util.Comparator.comparing(RegionOutcome::region));
@@ -258,17 +257,6 @@ final class AmiPublisher {
                                         ImageIdentity identity) {
         context.log().error("[%s] %s: %s", identity.variantKey(), region, why);
         return new RegionOutcome(region, imageId, "failed: " + why, true);
-    }
-
-    private static RegionOutcome await(String region, Future<RegionOutcome> outcome) {
-        try {
-            return outcome.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BuildException("interrupted while publishing to " + region);
-        } catch (ExecutionException e) {
-            return new RegionOutcome(region, "", "failed: " + e.getCause(), true);
-        }
     }
 
     private static byte[] sha256(String text) {

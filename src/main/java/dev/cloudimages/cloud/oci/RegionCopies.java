@@ -1,13 +1,11 @@
 package dev.cloudimages.cloud.oci;
 
 import dev.cloudimages.cloud.PublishResult.RegionOutcome;
-import dev.cloudimages.support.BuildException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,23 +34,12 @@ final class RegionCopies {
             }
             List<RegionOutcome> outcomes = new ArrayList<>();
             for (Map.Entry<String, Future<RegionOutcome>> entry : running.entrySet()) {
-                outcomes.add(await(entry.getKey(), entry.getValue()));
+                outcomes.add(RegionOutcome.await(entry.getKey(), entry.getValue()));
             }
             return outcomes;
         } finally {
             // an interrupted publish stops its regions' polling too; their rollbacks remove what they made
             pool.shutdownNow();
-        }
-    }
-
-    private static RegionOutcome await(String region, Future<RegionOutcome> outcome) {
-        try {
-            return outcome.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BuildException("interrupted while publishing to " + region);
-        } catch (ExecutionException e) {
-            return new RegionOutcome(region, "", "failed: " + e.getCause(), true);
         }
     }
 }
